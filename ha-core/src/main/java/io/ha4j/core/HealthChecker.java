@@ -1,0 +1,491 @@
+package io.ha4j.core;
+
+import io.ha4j.core.internal.Listeners;
+import io.ha4j.core.internal.Validation;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link HealthCheck} periodically and turns results into UP/DOWN with HAProxy's counter.
+ *
+ * <pre>{@code
+ * HealthChecker apiserver = HealthChecker.builder("apiserver-1")
+ *         .kubernetesDefaults()                       // inter 2s, fastinter 1s, downinter 5s, rise 2, fall 3, timeout 5s
+ *         .check(HttpCheck.kubernetesReadyz("198.18.0.11", 6443, TlsTrust.trustAll()))
+ *         .build();
+ * }</pre>
+ *
+ * <p><b>Counter</b> (HAProxy {@code src/check.c}, keepalived {@code vrrp_script} behave the same): a health
+ * value in {@code [0, rise + fall - 1]}; the target is UP iff {@code health >= rise}. A success increments
+ * it and, once it reaches {@code rise}, jumps to {@code rise + fall - 1} (fully up); a failure decrements it
+ * and, once it drops below {@code rise}, resets it to 0 (fully down). So a fully-up target goes DOWN after
+ * exactly {@code fall} consecutive failures and a fully-down one UP after exactly {@code rise} successes.
+ *
+ * <p><b>Intervals</b> (HAProxy meaning): the next check starts {@code inter} after the previous one ended
+ * while fully up, {@code downinter} while fully down, and {@code fastinter} while in transition (some
+ * successes towards UP, or some failures towards DOWN). {@code fastinter} and {@code downinter} default to
+ * {@code inter}. With {@link Builder#spreadChecks(int)} each interval is randomised by up to that percent,
+ * using the cluster's random source. The first check runs right after start.
+ *
+ * <p><b>Timeout</b>: a check that has not finished after {@code timeout} (measured on the cluster's clock)
+ * counts as a failure and its thread is interrupted; a hanging server never hangs the checker.
+ *
+ * <p><b>Initial state</b> (HAProxy's {@code init-state}): default {@link InitialState#UP}, i.e. up but one
+ * failure away from DOWN, so a balancer can use its backends at once and drops a dead one on the first
+ * failed check.
+ *
+ * <p>Threads: counter and listeners run on the cluster's scheduler thread; the check itself runs on the
+ * blocking executor. Passive observations (a real connection that failed) can be fed in with
+ * {@link #report(CheckResult)}.
+ */
+public final class HealthChecker implements HaComponent {
+
+    /** Where the counter starts (HAProxy {@code init-state}). */
+    public enum InitialState {
+        /** UP, {@code fall} failures from DOWN. */
+        FULLY_UP,
+        /** UP, one failure from DOWN (HAProxy's default). */
+        UP,
+        /** DOWN, one success from UP. */
+        DOWN,
+        /** DOWN, {@code rise} successes from UP. */
+        FULLY_DOWN
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
+
+    private final String name;
+    private final HealthCheck check;
+    private final Duration inter;
+    private final Duration fastInter;
+    private final Duration downInter;
+    private final Duration timeout;
+    private final int rise;
+    private final int fall;
+    private final int spreadPercent;
+    private final InitialState initialState;
+    private final Listeners<HealthListener> listeners = new Listeners<>();
+
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean closed;
+    private ComponentContext context;
+    private boolean ownsContext;
+
+    // Mutated on the scheduler thread only; volatile so that other threads read a recent value.
+    private volatile int health;
+    private volatile HealthStatus status;
+    private volatile CheckResult lastResult;
+    private volatile long lastChangeNanos;
+    private final AtomicLong checksRun = new AtomicLong();
+    private final AtomicLong checksFailed = new AtomicLong();
+    private Attempt current;
+    private ScheduledTask next;
+
+    private HealthChecker(Builder b) {
+        this.name = b.name;
+        this.check = b.check;
+        this.inter = b.inter != null ? b.inter : Duration.ofSeconds(2);
+        this.fastInter = b.fastInter != null ? b.fastInter : inter;
+        this.downInter = b.downInter != null ? b.downInter : inter;
+        this.timeout = b.timeout != null ? b.timeout : inter;
+        this.rise = b.rise != null ? b.rise : 2;
+        this.fall = b.fall != null ? b.fall : 3;
+        this.spreadPercent = b.spreadPercent != null ? b.spreadPercent : 0;
+        this.initialState = b.initialState != null ? b.initialState : InitialState.UP;
+        switch (initialState) {
+            case FULLY_UP: health = rise + fall - 1; break;
+            case UP: health = rise; break;
+            case DOWN: health = rise - 1; break;
+            default: health = 0; break;
+        }
+        this.status = health >= rise ? HealthStatus.UP : HealthStatus.DOWN;
+    }
+
+    /** A builder for a checker called {@code name} (unique within its cluster). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.HEALTH_CHECKS;
+    }
+
+    public HealthStatus status() {
+        return status;
+    }
+
+    public boolean isUp() {
+        return status == HealthStatus.UP;
+    }
+
+    /** HAProxy's {@code check_health}: the counter in {@code [0, rise + fall - 1]}. */
+    public int health() {
+        return health;
+    }
+
+    public int rise() {
+        return rise;
+    }
+
+    public int fall() {
+        return fall;
+    }
+
+    public Duration inter() {
+        return inter;
+    }
+
+    public Duration fastInter() {
+        return fastInter;
+    }
+
+    public Duration downInter() {
+        return downInter;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public HealthCheck check() {
+        return check;
+    }
+
+    /** The latest result, or {@code null} before the first one. */
+    public CheckResult lastResult() {
+        return lastResult;
+    }
+
+    /** When the status last changed, on the cluster's clock; 0 if it never did. */
+    public long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
+    public long checksRun() {
+        return checksRun.get();
+    }
+
+    public long checksFailed() {
+        return checksFailed.get();
+    }
+
+    /** Adds a listener called on the scheduler thread. */
+    public void addListener(HealthListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Adds a listener called through {@code executor}. */
+    public void addListener(HealthListener listener, Executor executor) {
+        listeners.add(listener, executor);
+    }
+
+    public void removeListener(HealthListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Starts on threads of its own ({@code <name>-timer}, {@code <name>-blocking-N}), for use without a cluster. */
+    public void start() {
+        ComponentContext own = ComponentContext.standalone(name);
+        try {
+            start(own);
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+        ownsContext = true;
+    }
+
+    @Override
+    public void start(ComponentContext context) {
+        Objects.requireNonNull(context, "context");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("health checker '" + name + "' can be started once");
+        }
+        if (closed) {
+            throw new IllegalStateException("health checker '" + name + "' is closed");
+        }
+        this.context = context;
+        context.scheduler().execute(this::runCheck);
+    }
+
+    /**
+     * Feeds in a result observed outside the periodic check (HAProxy's {@code observe layer4}: a real
+     * connection to the target failed). It counts like a check result and is applied on the scheduler thread.
+     */
+    public void report(CheckResult result) {
+        Objects.requireNonNull(result, "result");
+        ComponentContext ctx = context;
+        if (ctx == null || closed) {
+            return;
+        }
+        ctx.scheduler().execute(() -> {
+            if (!closed) {
+                apply(result);
+            }
+        });
+    }
+
+    private void runCheck() {
+        if (closed) {
+            return;
+        }
+        Scheduler scheduler = context.scheduler();
+        Attempt attempt = new Attempt(scheduler.clock().nanoTime());
+        current = attempt;
+        attempt.timeoutTask = scheduler.schedule(() -> finish(attempt, CheckResult.timedOut(timeout)), timeout);
+        try {
+            attempt.future = context.blockingExecutor().submit(() -> {
+                CheckResult result;
+                try {
+                    result = Objects.requireNonNull(check.run(timeout), "check returned null");
+                } catch (InterruptedException e) {
+                    return; // cancelled by timeout or close; the timeout path reports
+                } catch (Throwable t) {
+                    result = CheckResult.failed(t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+                }
+                CheckResult r = result;
+                scheduler.execute(() -> finish(attempt, r));
+            });
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                finish(attempt, CheckResult.failed("check executor rejected the check"));
+            }
+        }
+    }
+
+    private void finish(Attempt attempt, CheckResult result) {
+        if (attempt.done || closed) {
+            return;
+        }
+        attempt.done = true;
+        attempt.timeoutTask.cancel();
+        Future<?> f = attempt.future;
+        if (result.timedOut() && f != null) {
+            f.cancel(true);
+        }
+        long now = context.scheduler().clock().nanoTime();
+        CheckResult measured = result.withDuration(result.timedOut() ? timeout : Duration.ofNanos(now - attempt.startNanos));
+        apply(measured);
+        if (!closed) {
+            next = context.scheduler().schedule(this::runCheck, nextIntervalNanos());
+        }
+    }
+
+    private void apply(CheckResult result) {
+        lastResult = result;
+        checksRun.incrementAndGet();
+        int max = rise + fall - 1;
+        int h = health;
+        if (result.isPassed()) {
+            if (h < max) {
+                h++;
+                if (h >= rise) {
+                    h = max;
+                }
+            }
+        } else {
+            checksFailed.incrementAndGet();
+            if (h > 0) {
+                h--;
+                if (h < rise) {
+                    h = 0;
+                }
+            }
+        }
+        health = h;
+        HealthStatus newStatus = h >= rise ? HealthStatus.UP : HealthStatus.DOWN;
+        HealthStatus old = status;
+        if (newStatus != old) {
+            status = newStatus;
+            long now = context.scheduler().clock().nanoTime();
+            lastChangeNanos = now;
+            String why = newStatus == HealthStatus.UP ? "check passed: " + result.reason() : "check failed: " + result.reason();
+            LOG.info("Health check '{}' ({}) is now {}: {}", name, check.description(), newStatus, result);
+            listeners.forEach(l -> l.onHealthChanged(this, newStatus, result));
+            context.publish(new HaEvent(name, old.name(), newStatus.name(), why, now));
+        }
+    }
+
+    long nextIntervalNanos() {
+        int h = health;
+        Duration base = h == rise + fall - 1 ? inter : h == 0 ? downInter : fastInter;
+        long nanos = base.toNanos();
+        if (spreadPercent > 0) {
+            long span = nanos * spreadPercent / 100;
+            nanos += (long) ((context.random().nextDouble() * 2 - 1) * span);
+        }
+        return nanos;
+    }
+
+    /** Stops checking; a running check is interrupted. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ComponentContext ctx = context;
+        if (ctx != null) {
+            Runnable stop = () -> {
+                if (next != null) {
+                    next.cancel();
+                }
+                Attempt a = current;
+                if (a != null && a.future != null) {
+                    a.future.cancel(true);
+                }
+                if (a != null && a.timeoutTask != null) {
+                    a.timeoutTask.cancel();
+                }
+            };
+            if (ctx.scheduler().inSchedulerThread()) {
+                stop.run();
+            } else {
+                ctx.scheduler().execute(stop);
+                Attempt a = current; // best effort from this thread too, so a hanging check stops now
+                if (a != null && a.future != null) {
+                    a.future.cancel(true);
+                }
+            }
+            if (ownsContext) {
+                ctx.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HealthChecker[" + name + ", " + check.description() + ", " + status + " " + health + "/" + (rise + fall - 1) + "]";
+    }
+
+    private static final class Attempt {
+        final long startNanos;
+        volatile Future<?> future;
+        ScheduledTask timeoutTask;
+        boolean done;
+
+        Attempt(long startNanos) {
+            this.startNanos = startNanos;
+        }
+    }
+
+    /** Builds a {@link HealthChecker}; options are set once and validated at {@link #build()}. */
+    public static final class Builder {
+        private final String name;
+        private HealthCheck check;
+        private Duration inter;
+        private Duration fastInter;
+        private Duration downInter;
+        private Duration timeout;
+        private Integer rise;
+        private Integer fall;
+        private Integer spreadPercent;
+        private InitialState initialState;
+
+        private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+        private static final Duration MAX_INTERVAL = Duration.ofHours(1);
+
+        private Builder(String name) {
+            Validation.notNull("name", name);
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+        }
+
+        /** What to run. Required. */
+        public Builder check(HealthCheck check) {
+            Validation.setOnce("check", this.check);
+            this.check = Validation.notNull("check", check);
+            return this;
+        }
+
+        /** Interval while fully up, in [10ms, 1h]; default 2s (HAProxy). */
+        public Builder inter(Duration inter) {
+            Validation.setOnce("inter", this.inter);
+            this.inter = Validation.inRange("inter", inter, MIN_INTERVAL, MAX_INTERVAL);
+            return this;
+        }
+
+        /** Interval while in transition, in [10ms, 1h]; default {@code inter}. */
+        public Builder fastInter(Duration fastInter) {
+            Validation.setOnce("fastInter", this.fastInter);
+            this.fastInter = Validation.inRange("fastInter", fastInter, MIN_INTERVAL, MAX_INTERVAL);
+            return this;
+        }
+
+        /** Interval while fully down, in [10ms, 1h]; default {@code inter}. */
+        public Builder downInter(Duration downInter) {
+            Validation.setOnce("downInter", this.downInter);
+            this.downInter = Validation.inRange("downInter", downInter, MIN_INTERVAL, MAX_INTERVAL);
+            return this;
+        }
+
+        /** How long one check may take, in [1ms, 1h]; default {@code inter} (HAProxy without {@code timeout check}). */
+        public Builder timeout(Duration timeout) {
+            Validation.setOnce("timeout", this.timeout);
+            this.timeout = Validation.inRange("timeout", timeout, Duration.ofMillis(1), MAX_INTERVAL);
+            return this;
+        }
+
+        /** Consecutive successes to go UP, in [1, 1000]; default 2. */
+        public Builder rise(int rise) {
+            Validation.setOnce("rise", this.rise);
+            this.rise = Validation.inRange("rise", rise, 1, 1000);
+            return this;
+        }
+
+        /** Consecutive failures to go DOWN, in [1, 1000]; default 3. */
+        public Builder fall(int fall) {
+            Validation.setOnce("fall", this.fall);
+            this.fall = Validation.inRange("fall", fall, 1, 1000);
+            return this;
+        }
+
+        /** Randomise each interval by up to this percent, in [0, 50]; default 0 (HAProxy {@code spread-checks}). */
+        public Builder spreadChecks(int percent) {
+            Validation.setOnce("spreadChecks", this.spreadPercent);
+            this.spreadPercent = Validation.inRange("spreadChecks", percent, 0, 50);
+            return this;
+        }
+
+        /** Where the counter starts; default {@link InitialState#UP}. */
+        public Builder initialState(InitialState state) {
+            Validation.setOnce("initialState", this.initialState);
+            this.initialState = Validation.notNull("initialState", state);
+            return this;
+        }
+
+        /**
+         * The timers for a kube-apiserver backend: inter 2s, fastinter 1s, downinter 5s, rise 2, fall 3, timeout
+         * 5s. Pair with {@link HttpCheck#kubernetesReadyz}: {@code /readyz} turns 503 as soon as an apiserver
+         * starts shutting down, while {@code /healthz} stays 200 through {@code --shutdown-delay-duration}.
+         */
+        public Builder kubernetesDefaults() {
+            return inter(Duration.ofSeconds(2))
+                    .fastInter(Duration.ofSeconds(1))
+                    .downInter(Duration.ofSeconds(5))
+                    .rise(2)
+                    .fall(3)
+                    .timeout(Duration.ofSeconds(5));
+        }
+
+        public HealthChecker build() {
+            Validation.notNull("check", check);
+            return new HealthChecker(this);
+        }
+    }
+}

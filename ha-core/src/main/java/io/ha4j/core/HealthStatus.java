@@ -1,0 +1,4 @@
+package io.ha4j.core;
+
+/** Whether a health-checked target is up. */
+public enum HealthStatus { UP, DOWN }
