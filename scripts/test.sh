@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and property tests, and the tests that need root, network namespaces and
+# real peers (keepalived, haproxy). Installs what those tests need first: Debian packages through
+# apt-get, Maven dependencies through Maven. Run as root (the namespace tests create and delete their
+# own namespaces with addresses in 198.18.0.0/15 only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(iproute2 procps iputils-ping keepalived haproxy nginx-light wrk iperf3 sockperf tcpdump)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "scripts/test.sh: needs root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  # The tests start their own servers inside namespaces; keep the packages' services from starting.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "scripts/test.sh: the privileged tests need root (network namespaces, raw sockets)." >&2
+  exit 1
+fi
+
+# -Pprivileged includes the tests tagged "privileged"; they fail, never skip, when they cannot run.
+exec mvn -B -ntp -Pprivileged install "$@"
