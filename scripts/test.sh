@@ -19,9 +19,12 @@ if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"
   apt-get update -qq
   # The tests start their own servers inside namespaces; keep the packages' services from starting.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  had_policy=0; [[ -e /usr/sbin/policy-rc.d ]] && had_policy=1
+  ((had_policy)) || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
+  status=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
+  ((had_policy)) || rm -f /usr/sbin/policy-rc.d
+  ((status == 0)) || exit "$status"
 fi
 
 if [[ $(id -u) -ne 0 ]]; then
