@@ -34,6 +34,11 @@ public final class CheckResult {
         return new CheckResult(false, true, "timeout after " + io.ha4j.core.internal.Validation.format(timeout), timeout);
     }
 
+    /** A timeout with a reason that says where it happened, e.g. {@code "timeout after 5s during TLS handshake"}. */
+    public static CheckResult timedOut(String reason) {
+        return new CheckResult(false, true, reason, Duration.ZERO);
+    }
+
     /** The same result with the duration the checker measured. */
     public CheckResult withDuration(Duration measured) {
         return new CheckResult(passed, timedOut, reason, measured);

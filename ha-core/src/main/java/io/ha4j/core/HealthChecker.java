@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * HealthChecker apiserver = HealthChecker.builder("apiserver-1")
  *         .kubernetesDefaults()                       // inter 2s, fastinter 1s, downinter 5s, rise 2, fall 3, timeout 5s
- *         .check(HttpCheck.kubernetesReadyz("198.18.0.11", 6443, TlsTrust.trustAll()))
+ *         .check(HttpCheck.kubernetesReadyz("198.18.0.11", 6443, TlsOptions.trustAll()))
  *         .build();
  * }</pre>
  *
