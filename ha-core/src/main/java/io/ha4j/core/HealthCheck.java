@@ -1,10 +1,7 @@
 package io.ha4j.core;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -57,14 +54,14 @@ public interface HealthCheck {
         Objects.requireNonNull(target, "target");
         return new HealthCheck() {
             @Override
-            public CheckResult run(Duration timeout) throws IOException {
-                try (Socket socket = new Socket()) {
-                    socket.connect(target, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-                    return CheckResult.passed("connected");
-                } catch (SocketTimeoutException e) {
-                    return CheckResult.timedOut(timeout);
-                } catch (ConnectException e) {
-                    return CheckResult.failed("connect failed: " + e.getMessage());
+            public CheckResult run(Duration timeout) {
+                try (Probe probe = new Probe(timeout)) {
+                    try {
+                        probe.connect(target);
+                        return CheckResult.passed("connected");
+                    } catch (IOException e) {
+                        return probe.failure(e);
+                    }
                 }
             }
 

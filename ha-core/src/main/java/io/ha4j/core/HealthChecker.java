@@ -34,8 +34,13 @@ import org.slf4j.LoggerFactory;
  * {@code inter}. With {@link Builder#spreadChecks(int)} each interval is randomised by up to that percent,
  * using the cluster's random source. The first check runs right after start.
  *
- * <p><b>Timeout</b>: a check that has not finished after {@code timeout} (measured on the cluster's clock)
- * counts as a failure and its thread is interrupted; a hanging server never hangs the checker.
+ * <p><b>Timeout</b>: {@code timeout} is passed to {@link HealthCheck#run(Duration)}, and the ready-made checks
+ * bound themselves by it (connect, TLS handshake and response share one deadline), reporting where the time
+ * ran out ({@code "timeout after 5s during TLS handshake"}). As a backstop for checks that do not, a watchdog
+ * on the cluster's clock fires a little later (timeout + 10%, at most
+ * + 1s, so that the check's own, more precise reason wins a close race), counts the check as timed out and
+ * interrupts its thread. Either way a timeout is one failure, and a hanging server never hangs the checker:
+ * the next check is scheduled as usual.
  *
  * <p><b>Initial state</b> (HAProxy's {@code init-state}): default {@link InitialState#UP}, i.e. up but one
  * failure away from DOWN, so a balancer can use its backends at once and drops a dead one on the first
@@ -245,7 +250,7 @@ public final class HealthChecker implements HaComponent {
         Scheduler scheduler = context.scheduler();
         Attempt attempt = new Attempt(scheduler.clock().nanoTime());
         current = attempt;
-        attempt.timeoutTask = scheduler.schedule(() -> finish(attempt, CheckResult.timedOut(timeout)), timeout);
+        attempt.timeoutTask = scheduler.schedule(() -> finish(attempt, CheckResult.timedOut(timeout)), watchdogDelay(timeout));
         try {
             attempt.future = context.blockingExecutor().submit(() -> {
                 CheckResult result;
@@ -277,7 +282,7 @@ public final class HealthChecker implements HaComponent {
             f.cancel(true);
         }
         long now = context.scheduler().clock().nanoTime();
-        CheckResult measured = result.withDuration(result.timedOut() ? timeout : Duration.ofNanos(now - attempt.startNanos));
+        CheckResult measured = result.withDuration(Duration.ofNanos(now - attempt.startNanos));
         apply(measured);
         if (!closed) {
             next = context.scheduler().schedule(this::runCheck, nextIntervalNanos());
@@ -317,6 +322,15 @@ public final class HealthChecker implements HaComponent {
             listeners.forEach(l -> l.onHealthChanged(this, newStatus, result));
             context.publish(new HaEvent(name, old.name(), newStatus.name(), why, now));
         }
+    }
+
+    /**
+     * When the watchdog declares a check that ignores its timeout as timed out: {@code timeout} plus 10%, at most
+     * plus one second.
+     */
+    static Duration watchdogDelay(Duration timeout) {
+        Duration grace = timeout.dividedBy(10);
+        return timeout.plus(grace.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : grace);
     }
 
     long nextIntervalNanos() {

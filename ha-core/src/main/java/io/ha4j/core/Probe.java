@@ -36,15 +36,7 @@ final class Probe implements AutoCloseable {
 
     /** Connects to {@code host:port} and, if {@code tls} is set, completes a TLS handshake. */
     Socket open(String host, int port, TlsOptions tls) throws IOException, GeneralSecurityException {
-        step = "connect";
-        InetSocketAddress target = new InetSocketAddress(host, port);
-        if (target.isUnresolved()) {
-            throw new UnknownHostException(host);
-        }
-        Socket plain = new Socket();
-        socket = plain;
-        plain.setTcpNoDelay(true);
-        plain.connect(target, remainingMillis());
+        Socket plain = connect(new InetSocketAddress(host, port));
         if (tls == null) {
             return plain;
         }
@@ -59,6 +51,19 @@ final class Probe implements AutoCloseable {
         ssl.setSoTimeout(remainingMillis());
         ssl.startHandshake();
         return ssl;
+    }
+
+    /** Connects to {@code target} within what is left of the timeout. */
+    Socket connect(InetSocketAddress target) throws IOException {
+        step = "connect";
+        if (target.isUnresolved()) {
+            throw new UnknownHostException(target.getHostString());
+        }
+        Socket plain = new Socket();
+        socket = plain;
+        plain.setTcpNoDelay(true);
+        plain.connect(target, remainingMillis());
+        return plain;
     }
 
     /** Names the step that a failure will be reported in (e.g. {@code "response"}). */
