@@ -1,0 +1,265 @@
+package io.ha4j.examples.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns {@code keepalived.conf} text into a tree of {@link KeepalivedStatement}s.
+ *
+ * <p>Syntax, as keepalived reads it: one statement per line; words separated by blanks; a double-quoted
+ * string is one word (quotes removed, no escapes); a word starting with {@code #} or {@code !} starts a
+ * comment that runs to the end of the line; {@code {} and {@code }} are words of their own even when
+ * written against another word, so {@code track_script {chk}} and a {@code {} on the next line both work;
+ * only {@code ${NAME}} keeps its braces (keepalived's parameter syntax, which HaAgent does not expand: a
+ * value that still holds one is reported as an unfilled placeholder).
+ *
+ * <p>{@code include FILE...} is supported, as in keepalived: each argument is a path or a glob
+ * ({@code *}, {@code ?}, {@code [...]} in the last path element), relative paths are resolved against the
+ * directory of the file that includes them, matches are read in name order, and statements of an included
+ * file keep their own file name and line numbers in diagnostics. A glob that matches nothing is a warning;
+ * a named file that does not exist is an error. Includes nest at most {@value #MAX_INCLUDE_DEPTH} deep,
+ * which also stops include cycles.
+ */
+final class KeepalivedLexer {
+
+    static final int MAX_INCLUDE_DEPTH = 8;
+
+    private sealed interface Token permits Word, Open, Close, EndOfLine {
+        String file();
+
+        int line();
+    }
+
+    private record Word(String file, int line, String text) implements Token {
+    }
+
+    private record Open(String file, int line) implements Token {
+    }
+
+    private record Close(String file, int line) implements Token {
+    }
+
+    private record EndOfLine(String file, int line) implements Token {
+    }
+
+    private final Diagnostics diagnostics;
+    private final List<Token> tokens = new ArrayList<>();
+    private int position;
+
+    private KeepalivedLexer(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    /** Reads {@code file} (and what it includes) into statements; problems go to {@code diagnostics}. */
+    static List<KeepalivedStatement> read(Path file, Diagnostics diagnostics) {
+        KeepalivedLexer lexer = new KeepalivedLexer(diagnostics);
+        String name = file.toString();
+        try {
+            lexer.tokenize(name, Files.readAllLines(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
+        } catch (IOException e) {
+            diagnostics.error(name, 0, "file", "cannot read: " + e);
+            return List.of();
+        }
+        return lexer.statements(null);
+    }
+
+    /** Parses text that is not in a file (tests, stdin); {@code include} resolves against the working directory. */
+    static List<KeepalivedStatement> read(String name, String text, Diagnostics diagnostics) {
+        KeepalivedLexer lexer = new KeepalivedLexer(diagnostics);
+        lexer.tokenize(name, text.lines().toList(), Path.of("").toAbsolutePath(), 0);
+        return lexer.statements(null);
+    }
+
+    private void tokenize(String file, List<String> lines, Path directory, int depth) {
+        for (int i = 0; i < lines.size(); i++) {
+            int lineNo = i + 1;
+            List<Token> lineTokens = splitLine(file, lineNo, lines.get(i));
+            if (!lineTokens.isEmpty() && lineTokens.get(0) instanceof Word w && w.text().equals("include")) {
+                include(file, lineNo, lineTokens, directory, depth);
+                continue;
+            }
+            tokens.addAll(lineTokens);
+            tokens.add(new EndOfLine(file, lineNo));
+        }
+    }
+
+    private List<Token> splitLine(String file, int lineNo, String line) {
+        List<Token> out = new ArrayList<>();
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            char c = line.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '#' || c == '!') {
+                break;
+            } else if (c == '{') {
+                out.add(new Open(file, lineNo));
+                i++;
+            } else if (c == '}') {
+                out.add(new Close(file, lineNo));
+                i++;
+            } else if (c == '"') {
+                int end = line.indexOf('"', i + 1);
+                if (end < 0) {
+                    diagnostics.error(file, lineNo, "\"", "unterminated quoted string: " + line.substring(i));
+                    out.add(new Word(file, lineNo, line.substring(i + 1)));
+                    break;
+                }
+                out.add(new Word(file, lineNo, line.substring(i + 1, end)));
+                i = end + 1;
+            } else {
+                int start = i;
+                while (i < n && !Character.isWhitespace(line.charAt(i)) && "{}\"".indexOf(line.charAt(i)) < 0) {
+                    if (line.startsWith("${", i) && line.indexOf('}', i) > 0) {
+                        i = line.indexOf('}', i); // ${NAME} is one word (keepalived's own parameter syntax)
+                    }
+                    i++;
+                }
+                out.add(new Word(file, lineNo, line.substring(start, i)));
+            }
+        }
+        return out;
+    }
+
+    private void include(String file, int lineNo, List<Token> lineTokens, Path directory, int depth) {
+        if (lineTokens.size() < 2) {
+            diagnostics.error(file, lineNo, "include", "needs a file name or glob");
+            return;
+        }
+        if (depth >= MAX_INCLUDE_DEPTH) {
+            diagnostics.error(file, lineNo, "include", "includes nest more than " + MAX_INCLUDE_DEPTH
+                    + " deep (an include cycle?); not followed");
+            return;
+        }
+        for (Token t : lineTokens.subList(1, lineTokens.size())) {
+            if (!(t instanceof Word w)) {
+                diagnostics.error(file, lineNo, "include", "'{' and '}' are not file names");
+                continue;
+            }
+            for (Path target : resolve(file, lineNo, directory, w.text())) {
+                try {
+                    tokenize(target.toString(), Files.readAllLines(target, StandardCharsets.UTF_8), target.getParent(), depth + 1);
+                } catch (IOException e) {
+                    diagnostics.error(file, lineNo, "include", "cannot read " + target + ": " + e);
+                }
+            }
+        }
+    }
+
+    private List<Path> resolve(String file, int lineNo, Path directory, String pattern) {
+        Path path = directory.resolve(pattern);
+        String last = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (last.chars().noneMatch(ch -> ch == '*' || ch == '?' || ch == '[')) {
+            if (!Files.isRegularFile(path)) {
+                diagnostics.error(file, lineNo, "include", "no such file: " + path);
+                return List.of();
+            }
+            return List.of(path);
+        }
+        List<Path> matches = new ArrayList<>();
+        Path parent = path.getParent();
+        if (parent != null && Files.isDirectory(parent)) {
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(parent, last)) {
+                stream.forEach(p -> {
+                    if (Files.isRegularFile(p)) {
+                        matches.add(p);
+                    }
+                });
+            } catch (IOException e) {
+                diagnostics.error(file, lineNo, "include", "cannot list " + parent + ": " + e);
+            }
+        }
+        if (matches.isEmpty()) {
+            diagnostics.warn(file, lineNo, "include", "'" + pattern + "' matches no file; nothing included");
+        }
+        matches.sort(null);
+        return matches;
+    }
+
+    /**
+     * Builds statements until the end of the input ({@code opener == null}) or until the {@code }} that
+     * closes the block {@code opener} started.
+     */
+    private List<KeepalivedStatement> statements(KeepalivedStatementDraft opener) {
+        List<KeepalivedStatement> out = new ArrayList<>();
+        KeepalivedStatementDraft current = null;
+        KeepalivedStatementDraft previous = null;
+        while (position < tokens.size()) {
+            Token t = tokens.get(position++);
+            if (t instanceof Word w) {
+                if (current == null) {
+                    current = new KeepalivedStatementDraft(w.file(), w.line());
+                }
+                current.words.add(w.text());
+            } else if (t instanceof EndOfLine) {
+                if (current != null) {
+                    out.add(current.build());
+                    previous = current;
+                    current = null;
+                }
+            } else if (t instanceof Open open) {
+                KeepalivedStatementDraft owner = current;
+                if (owner == null) {
+                    // "{" alone on a line belongs to the statement on the line before, if it has no block yet
+                    if (previous != null && !previous.hasBlock && !out.isEmpty()) {
+                        out.remove(out.size() - 1);
+                        owner = previous;
+                    } else {
+                        diagnostics.error(open.file(), open.line(), "{", "'{' does not follow a keyword");
+                        owner = new KeepalivedStatementDraft(open.file(), open.line());
+                        owner.words.add("{");
+                        owner.discard = true;
+                    }
+                }
+                owner.hasBlock = true;
+                owner.block.addAll(statements(owner));
+                if (!owner.discard) {
+                    out.add(owner.build());
+                }
+                previous = owner;
+                current = null;
+            } else if (t instanceof Close close) {
+                if (current != null) {
+                    out.add(current.build());
+                    current = null;
+                }
+                if (opener != null) {
+                    return out;
+                }
+                diagnostics.error(close.file(), close.line(), "}", "'}' closes no block");
+            }
+        }
+        if (current != null) {
+            out.add(current.build());
+        }
+        if (opener != null) {
+            diagnostics.error(opener.file, opener.line, opener.words.isEmpty() ? "{" : opener.words.get(0),
+                    "the block opened here is not closed by '}' before the end of the input");
+        }
+        return out;
+    }
+
+    private static final class KeepalivedStatementDraft {
+        final String file;
+        final int line;
+        final List<String> words = new ArrayList<>();
+        final List<KeepalivedStatement> block = new ArrayList<>();
+        boolean hasBlock;
+        boolean discard;
+
+        KeepalivedStatementDraft(String file, int line) {
+            this.file = file;
+            this.line = line;
+        }
+
+        KeepalivedStatement build() {
+            return new KeepalivedStatement(file, line, words, hasBlock, block);
+        }
+    }
+}
