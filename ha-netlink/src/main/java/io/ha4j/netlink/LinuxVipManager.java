@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #announce}: one frame per call, from the interface's current MAC; nothing on an
  *       {@code IFF_NOARP} IPv4 interface.</li>
  *   <li>Listeners hear of an address this manager added (and has not removed) when an {@code RTM_DELADDR}
- *       for it arrives; the address then leaves {@link #managed()}. After a notification overrun the manager
- *       re-lists and reports every managed address that is gone.</li>
+ *       for it arrives. It stays in {@link #managed()} (as with {@code InMemoryVipManager}): the manager did
+ *       not remove it, and the owner decides whether to add it again or {@link #remove} it. After a
+ *       notification overrun the manager re-lists and reports every managed address that is gone (possibly
+ *       again).</li>
  * </ul>
  *
  * <p>Threads: all methods are thread-safe. Listeners are called through their executor from the manager's
@@ -240,9 +242,6 @@ public final class LinuxVipManager implements VipManager {
                         break;
                     }
                 }
-                if (gone != null) {
-                    managed.remove(gone);
-                }
             }
             if (gone != null) {
                 VirtualAddress vip = gone;
@@ -260,15 +259,13 @@ public final class LinuxVipManager implements VipManager {
             try {
                 List<AddressInfo> present = netlink.addresses();
                 synchronized (LinuxVipManager.this) {
-                    managed.entrySet().removeIf(e -> {
+                    for (Map.Entry<VirtualAddress, Integer> e : managed.entrySet()) {
                         VirtualAddress vip = e.getKey();
-                        boolean there = present.stream().anyMatch(
-                                a -> a.sameAddress(vip.address(), vip.prefixLength(), e.getValue()));
-                        if (!there) {
+                        if (present.stream().noneMatch(
+                                a -> a.sameAddress(vip.address(), vip.prefixLength(), e.getValue()))) {
                             gone.add(vip);
                         }
-                        return !there;
-                    });
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not re-list addresses after a netlink overrun", e);

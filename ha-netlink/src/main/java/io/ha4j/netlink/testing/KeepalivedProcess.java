@@ -1,0 +1,151 @@
+package io.ha4j.netlink.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Debian's {@code keepalived} running in the foreground inside a network namespace, for interop tests:
+ *
+ * <pre>{@code
+ * try (KeepalivedProcess k = KeepalivedProcess.start(node.namespace(), config)) {
+ *     k.awaitLog(line -> line.contains("Entering MASTER STATE"), Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * <p>The configuration is written to a temp directory together with the pid files, and keepalived runs as
+ * {@code ip netns exec NS keepalived -n -l -D -G -P -f CONF -p PID -r VRRP_PID} (keepalived 2.2: no fork, log
+ * to the console and not to syslog, detailed log, VRRP only). Every output line is captured; {@link #close()}
+ * sends SIGTERM (keepalived then removes its VIPs and sends priority 0), kills after 5 s, and deletes the temp
+ * directory. Needs root and the {@code keepalived} package ({@code apt-get install -y keepalived}).
+ */
+public final class KeepalivedProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path directory;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private KeepalivedProcess(Process process, Path directory) {
+        this.process = process;
+        this.directory = directory;
+        this.reader = new Thread(this::readOutput, "keepalived-log-" + process.pid());
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    /**
+     * Writes {@code config} (keepalived.conf syntax) and starts keepalived in {@code namespace}.
+     *
+     * @throws IllegalStateException when keepalived is not installed or does not start
+     */
+    public static KeepalivedProcess start(String namespace, String config) throws IOException {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(config, "config");
+        if (!Commands.installed("keepalived")) {
+            throw new IllegalStateException("this test needs keepalived (apt-get install -y keepalived)");
+        }
+        Path dir = Files.createTempDirectory("ha4j-keepalived");
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, config, StandardCharsets.UTF_8);
+        List<String> command = TestNetwork.withNamespace(namespace, "keepalived", "-n", "-l", "-D", "-G", "-P",
+                "-f", conf.toString(), "-p", dir.resolve("keepalived.pid").toString(),
+                "-r", dir.resolve("vrrp.pid").toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return new KeepalivedProcess(process, dir);
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended; what was read is kept
+        } finally {
+            synchronized (lines) {
+                lines.notifyAll();
+            }
+        }
+    }
+
+    /** Every line keepalived printed so far. */
+    public List<String> log() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for a log line matching {@code condition} (lines already printed count)
+     * and returns it.
+     *
+     * @throws IllegalStateException on timeout or when keepalived exits first, with the log so far
+     */
+    public String awaitLog(Predicate<String> condition, Duration timeout) throws InterruptedException {
+        long deadline = io.ha4j.core.Clock.system().nanoTime() + timeout.toNanos();
+        int seen = 0;
+        synchronized (lines) {
+            while (true) {
+                for (; seen < lines.size(); seen++) {
+                    if (condition.test(lines.get(seen))) {
+                        return lines.get(seen);
+                    }
+                }
+                long left = deadline - io.ha4j.core.Clock.system().nanoTime();
+                if (left <= 0 || (!process.isAlive() && !reader.isAlive())) {
+                    throw new IllegalStateException("keepalived " + (process.isAlive() ? "did not log the expected line within "
+                            + timeout : "exited with " + process.exitValue()) + "; its log:\n" + String.join("\n", lines));
+                }
+                lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    /** Waits for a line containing {@code text}. */
+    public String awaitLog(String text, Duration timeout) throws InterruptedException {
+        return awaitLog(line -> line.contains(text), timeout);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, SIGKILL after 5 s, then deletes the temp directory. Idempotent. */
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files left behind are harmless
+        }
+    }
+}

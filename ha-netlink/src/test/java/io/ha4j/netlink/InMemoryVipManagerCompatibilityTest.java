@@ -1,0 +1,29 @@
+package io.ha4j.netlink;
+
+import io.ha4j.core.InMemoryVipManager;
+import io.ha4j.core.VipManager;
+import io.ha4j.core.VirtualAddress;
+
+/** The compatibility kit against ha-core's in-memory manager: no root needed. */
+class InMemoryVipManagerCompatibilityTest extends VipManagerCompatibilityKit {
+
+    @Override
+    protected VipManager newManager() {
+        return new InMemoryVipManager();
+    }
+
+    @Override
+    protected String interfaceName() {
+        return "eth0";
+    }
+
+    @Override
+    protected void addExternally(VirtualAddress vip) {
+        ((InMemoryVipManager) manager).addExternally(vip);
+    }
+
+    @Override
+    protected void removeExternally(VirtualAddress vip) {
+        ((InMemoryVipManager) manager).removeExternally(vip);
+    }
+}
