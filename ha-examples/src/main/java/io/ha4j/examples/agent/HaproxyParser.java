@@ -294,7 +294,7 @@ public final class HaproxyParser {
             }
             case "default-server" -> {
                 if (allowedIn(p, line, Kind.DEFAULTS, Kind.BACKEND, Kind.LISTEN)) {
-                    serverParams(p.defaultServer, line, 1, p);
+                    serverParams(p.defaultServer, line, 0);
                 }
             }
             case "http-check" -> httpCheck(p, line);
@@ -483,13 +483,13 @@ public final class HaproxyParser {
         s.name = name;
         s.host = host;
         s.port = port.getAsInt();
-        if (serverParams(s, line, 2, p)) {
+        if (serverParams(s, line, 2)) {
             p.servers.add(s);
         }
     }
 
     /** Parses server options from word {@code from} on; false if one was bad (already reported). */
-    private boolean serverParams(ServerDraft s, Line line, int from, Draft p) {
+    private boolean serverParams(ServerDraft s, Line line, int from) {
         List<String> a = line.args();
         boolean ok = true;
         for (int i = from; i < a.size(); i++) {
@@ -784,10 +784,12 @@ public final class HaproxyParser {
             }
         }
         for (Frontend f : frontends) {
-            if (backends.stream().noneMatch(b -> b.name().equals(f.defaultBackend()))) {
+            boolean failedAlready = backends.stream().noneMatch(b -> b.name().equals(f.defaultBackend()))
+                    && proxies.stream().anyMatch(p -> p.kind != Kind.FRONTEND && p.name.equals(f.defaultBackend()));
+            if (!failedAlready && backends.stream().noneMatch(b -> b.name().equals(f.defaultBackend()))) {
                 Draft d = proxies.stream().filter(p -> p.kind != Kind.BACKEND && p.name.equals(f.name())).findFirst().orElseThrow();
                 Origin at = d.defaultBackendOrigin != null ? d.defaultBackendOrigin : f.origin();
-                diag(at, "default_backend", true, "no usable backend called '" + f.defaultBackend() + "'");
+                diag(at, "default_backend", true, "no backend called '" + f.defaultBackend() + "'");
             }
         }
         for (Backend b : backends) {
