@@ -1,8 +1,7 @@
 package io.ha4j.core.internal;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -12,13 +11,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Listener registry in the style of Curator's {@code MappingListenerManager}: each listener has its own
  * executor (the calling thread by default), and a listener that throws is logged and contained, so it can
- * never stop the engine that notifies it.
+ * never stop the engine that notifies it. Listeners are called in the order they were added; adding one
+ * again replaces its executor and keeps its place.
  */
 public final class Listeners<L> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
-    private final Map<L, Executor> listeners = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Registration<L>> listeners = new CopyOnWriteArrayList<>();
 
     /** Adds {@code listener}, called on the notifying thread. */
     public void add(L listener) {
@@ -26,12 +26,20 @@ public final class Listeners<L> {
     }
 
     /** Adds {@code listener}, called through {@code executor}. */
-    public void add(L listener, Executor executor) {
-        listeners.put(Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(executor, "executor"));
+    public synchronized void add(L listener, Executor executor) {
+        Registration<L> registration = new Registration<>(Objects.requireNonNull(listener, "listener"),
+                Objects.requireNonNull(executor, "executor"));
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i).listener.equals(listener)) {
+                listeners.set(i, registration);
+                return;
+            }
+        }
+        listeners.add(registration);
     }
 
-    public void remove(L listener) {
-        listeners.remove(listener);
+    public synchronized void remove(L listener) {
+        listeners.removeIf(r -> r.listener.equals(listener));
     }
 
     public boolean isEmpty() {
@@ -44,8 +52,8 @@ public final class Listeners<L> {
 
     /** Calls {@code call} for every listener on its executor; throwing listeners are logged and contained. */
     public void forEach(Consumer<? super L> call) {
-        for (Map.Entry<L, Executor> entry : listeners.entrySet()) {
-            L listener = entry.getKey();
+        for (Registration<L> registration : listeners) {
+            L listener = registration.listener;
             Runnable notification = () -> {
                 try {
                     call.accept(listener);
@@ -54,10 +62,20 @@ public final class Listeners<L> {
                 }
             };
             try {
-                entry.getValue().execute(notification);
+                registration.executor.execute(notification);
             } catch (RejectedExecutionException e) {
                 LOG.warn("Executor of listener ({}) rejected a notification", listener, e);
             }
+        }
+    }
+
+    private static final class Registration<L> {
+        final L listener;
+        final Executor executor;
+
+        Registration(L listener, Executor executor) {
+            this.listener = listener;
+            this.executor = executor;
         }
     }
 }
