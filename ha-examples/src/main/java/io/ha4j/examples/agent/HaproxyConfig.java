@@ -1,5 +1,6 @@
 package io.ha4j.examples.agent;
 
+import io.ha4j.core.HealthChecker;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -100,11 +101,12 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
      * @param slowStart {@code slowstart}
      * @param maxConnections {@code maxconn}
      * @param disabled {@code disabled}: starts in maintenance
+     * @param initialState {@code init-state}; empty means HAProxy's default (up, one failure from down)
      */
     public record Server(Origin origin, String name, String host, int port, boolean check, Duration inter,
             Duration fastInter, Duration downInter, int rise, int fall, int weight, boolean backup, boolean checkSsl,
             boolean verifyNone, OptionalInt checkPort, Optional<Duration> slowStart, OptionalInt maxConnections,
-            boolean disabled) {
+            boolean disabled, Optional<HealthChecker.InitialState> initialState) {
     }
 
     /** The effective health check of a backend's servers (for servers with {@code check}). */

@@ -1,5 +1,6 @@
 package io.ha4j.examples.agent;
 
+import io.ha4j.core.HealthChecker;
 import io.ha4j.examples.agent.HaproxyConfig.Backend;
 import io.ha4j.examples.agent.HaproxyConfig.Balance;
 import io.ha4j.examples.agent.HaproxyConfig.Bind;
@@ -609,7 +610,7 @@ public final class HaproxyParser {
                     diagnostics.error(at.file(), at.line(), kw, "must be fully-up, up, down or fully-down, was '" + value + "'");
                     return false;
                 }
-                s.initState = value;
+                s.initState = HealthChecker.InitialState.valueOf(value.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
             }
             case "cookie" -> diagnostics.warn(at.file(), at.line(), kw, "cookies only exist in mode http; ignored");
             default -> {
@@ -1027,7 +1028,7 @@ public final class HaproxyParser {
         Optional<Duration> slowStart = Optional.empty();
         OptionalInt maxConn = OptionalInt.empty();
         boolean disabled;
-        String initState;
+        HealthChecker.InitialState initState;
 
         ServerDraft copy() {
             ServerDraft c = new ServerDraft();
@@ -1052,7 +1053,7 @@ public final class HaproxyParser {
         Server build(boolean effectiveVerifyNone) {
             return new Server(origin, name, host, port, check, inter, fastInter != null ? fastInter : inter,
                     downInter != null ? downInter : inter, rise, fall, weight, backup, checkSsl, effectiveVerifyNone, checkPort,
-                    slowStart, maxConn, disabled);
+                    slowStart, maxConn, disabled, Optional.ofNullable(initState));
         }
     }
 

@@ -1,0 +1,198 @@
+package io.ha4j.examples.agent;
+
+import io.ha4j.core.HaCluster;
+import io.ha4j.core.HaComponent;
+import io.ha4j.core.VipManager;
+import io.ha4j.netlink.LinuxVipManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A drop-in for keepalived + HAProxy: reads their existing configuration files and runs the same cluster
+ * in this JVM through ha4j's builders.
+ *
+ * <pre>
+ * java -jar ha-agent.jar --keepalived-conf /etc/keepalived/keepalived.conf --haproxy-cfg /etc/haproxy/haproxy.cfg
+ * java -jar ha-agent.jar --haproxy-cfg /etc/haproxy/haproxy.cfg --check
+ * </pre>
+ *
+ * <p>{@code --check} validates like {@code haproxy -c} and {@code keepalived --config-test}: it parses both
+ * files and builds every component (so builder validation runs too) without starting anything or needing
+ * root, prints errors and warnings to stderr, {@code Configuration file is valid} to stdout, and exits 0,
+ * or 1 when there is an error.
+ *
+ * <p>A real run also refuses to start on any error (warnings are printed and logged). It needs root (or
+ * CAP_NET_ADMIN and CAP_NET_RAW) when keepalived's configuration is given, for VRRP's raw socket and the
+ * VIPs. SIGTERM or SIGINT stops it gracefully through a shutdown hook that closes the cluster: VRRP instances
+ * send an advert with priority 0 and remove their VIPs first, then the balancers stop accepting and drain
+ * their connections within their drain deadline.
+ *
+ * <p>Exit codes: 0 valid / stopped cleanly, 1 configuration error or failure to start, 2 bad command line.
+ */
+public final class HaAgent {
+
+    static final String USAGE = """
+            Usage: ha-agent [--keepalived-conf FILE] [--haproxy-cfg FILE] [--check]
+
+            Runs the VRRP instances of a keepalived.conf and the TCP proxies of an haproxy.cfg with ha4j.
+              --keepalived-conf FILE  keepalived configuration (vrrp_script, vrrp_instance, global_defs)
+              --haproxy-cfg FILE      HAProxy configuration (global, defaults, frontend, backend, listen)
+              --check                 validate the files and exit: 0 if valid, 1 if not (needs no root)
+              --help                  this text
+            At least one of --keepalived-conf and --haproxy-cfg is required.
+            """;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HaAgent.class);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    HaAgent(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new HaAgent(System.out, System.err).run(args));
+    }
+
+    /** The command line parsed. */
+    record Options(Optional<Path> keepalivedConf, Optional<Path> haproxyCfg, boolean check, boolean help) {
+    }
+
+    /** Runs the command line and returns the exit code (main passes it to {@code System.exit}). */
+    int run(String... args) {
+        Options options;
+        try {
+            options = parseArguments(args);
+        } catch (IllegalArgumentException e) {
+            err.println("ha-agent: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        Diagnostics diagnostics = new Diagnostics();
+        Optional<AgentPlan> plan = load(options, diagnostics);
+        diagnostics.all().forEach(err::println);
+        if (options.check()) {
+            if (diagnostics.hasErrors() || plan.isEmpty()) {
+                out.println("Configuration file is invalid: " + diagnostics.errors().size() + " error(s), "
+                        + diagnostics.warnings().size() + " warning(s)");
+                return 1;
+            }
+            out.println("Configuration file is valid");
+            return 0;
+        }
+        if (diagnostics.hasErrors() || plan.isEmpty()) {
+            err.println("ha-agent: not started: the configuration has " + diagnostics.errors().size() + " error(s)");
+            return 1;
+        }
+        return runUntilStopped(plan.get());
+    }
+
+    static Options parseArguments(String... args) {
+        Path keepalived = null;
+        Path haproxy = null;
+        boolean check = false;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--keepalived-conf", "--haproxy-cfg" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(a + " needs a file");
+                    }
+                    Path p = Path.of(args[++i]);
+                    if (a.equals("--keepalived-conf")) {
+                        if (keepalived != null) {
+                            throw new IllegalArgumentException("--keepalived-conf given twice");
+                        }
+                        keepalived = p;
+                    } else {
+                        if (haproxy != null) {
+                            throw new IllegalArgumentException("--haproxy-cfg given twice");
+                        }
+                        haproxy = p;
+                    }
+                }
+                case "--check" -> check = true;
+                case "--help", "-h" -> help = true;
+                default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+            }
+        }
+        if (!help && keepalived == null && haproxy == null) {
+            throw new IllegalArgumentException("give --keepalived-conf FILE, --haproxy-cfg FILE or both");
+        }
+        return new Options(Optional.ofNullable(keepalived), Optional.ofNullable(haproxy), check, help);
+    }
+
+    /** Parses both files and maps them to built components; empty when the files have errors. */
+    static Optional<AgentPlan> load(Options options, Diagnostics diagnostics) {
+        Optional<KeepalivedConfig> keepalived = options.keepalivedConf().map(p -> KeepalivedParser.parse(p, diagnostics));
+        Optional<HaproxyConfig> haproxy = options.haproxyCfg().map(p -> HaproxyParser.parse(p, diagnostics));
+        if (diagnostics.hasErrors()) {
+            return Optional.empty();
+        }
+        AgentPlan plan = new AgentMapper(diagnostics).map(keepalived, haproxy);
+        return diagnostics.hasErrors() ? Optional.empty() : Optional.of(plan);
+    }
+
+    private int runUntilStopped(AgentPlan plan) {
+        Optional<VipManager> vipManager = Optional.empty();
+        if (plan.needsVipManager()) {
+            try {
+                vipManager = Optional.of(LinuxVipManager.open());
+            } catch (IOException | RuntimeException e) {
+                err.println("ha-agent: cannot manage virtual addresses (run as root, or with CAP_NET_ADMIN and CAP_NET_RAW): " + e);
+                return 1;
+            }
+        }
+        HaCluster cluster = plan.newCluster(vipManager);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Optional<VipManager> vips = vipManager;
+        Thread hook = new Thread(() -> {
+            LOG.info("Stopping: VRRP instances release their addresses, balancers drain");
+            try {
+                cluster.close();
+            } finally {
+                vips.ifPresent(HaAgent::closeQuietly);
+                stopped.countDown();
+                LOG.info("Stopped");
+            }
+        }, "ha-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            cluster.start();
+        } catch (RuntimeException e) {
+            err.println("ha-agent: failed to start: " + e.getMessage());
+            LOG.error("Failed to start", e);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            vipManager.ifPresent(HaAgent::closeQuietly);
+            return 1;
+        }
+        LOG.info("Running cluster '{}' with {}; stop with SIGTERM", cluster.name(),
+                plan.components().stream().map(HaComponent::name).toList());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(VipManager vipManager) {
+        try {
+            vipManager.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the VIP manager failed", e);
+        }
+    }
+}
