@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class CommandCheck implements HealthCheck {
 
     /** A check running {@code command} (program, then arguments). */
     public static Builder builder(String... command) {
-        return new Builder(command == null ? null : List.of(command));
+        return new Builder(command == null ? null : Arrays.asList(command));
     }
 
     /** A check running {@code command} (program, then arguments). */

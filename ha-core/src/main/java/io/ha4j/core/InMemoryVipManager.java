@@ -49,6 +49,12 @@ public final class InMemoryVipManager implements VipManager {
     }
 
     @Override
+    public synchronized boolean isPresent(VirtualAddress vip) {
+        ensureOpen();
+        return byInterface.getOrDefault(vip.interfaceName(), Set.of()).contains(vip);
+    }
+
+    @Override
     public synchronized void announce(VirtualAddress vip) {
         ensureOpen();
         announcements.add(vip);

@@ -67,7 +67,8 @@ public final class VirtualAddress {
     public static InetAddress parseLiteral(String literal) {
         String s = literal.trim();
         boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9A-Fa-f:.%a-zA-Z_-]+");
+        // only shapes that InetAddress parses as literals: anything else could reach the resolver
+        boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
         if (!v4 && !v6) {
             throw new IllegalArgumentException("'" + literal + "' is not an IPv4 or IPv6 address literal");
         }

@@ -154,6 +154,6 @@ class HaClusterTest {
         cluster.start();
         assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("ha4j-threads-timer")));
         cluster.close();
-        LifecycleProperties.assertNoThreadsLeft("ha4j-threads-", "after close");
+        LifecyclePropertyTest.assertNoThreadsLeft("ha4j-threads-", "after close");
     }
 }

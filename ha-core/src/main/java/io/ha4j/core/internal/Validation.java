@@ -1,7 +1,6 @@
 package io.ha4j.core.internal;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Builder validation with messages that name the option and its allowed range, e.g.
@@ -27,7 +26,7 @@ public final class Validation {
     }
 
     public static Duration inRange(String option, Duration value, Duration min, Duration max) {
-        Objects.requireNonNull(value, option);
+        notNull(option, value);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new IllegalArgumentException(
                     option + " must be in [" + format(min) + ", " + format(max) + "], was " + format(value));

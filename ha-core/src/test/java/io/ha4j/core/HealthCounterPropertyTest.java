@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.Size;
  * HAProxy's single health number, the model keeps "UP with k failures so far" or "DOWN with k successes so
  * far", which is how the rules are stated in the documentation.
  */
-class HealthCounterProperties {
+class HealthCounterPropertyTest {
 
     private static final Duration INTER = Duration.ofMillis(2000);
     private static final Duration FAST_INTER = Duration.ofMillis(700);

@@ -31,7 +31,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * behind; components are closed exactly once, in reverse start order; a failed start carries the close
  * failures as suppressed exceptions.
  */
-class LifecycleProperties {
+class LifecyclePropertyTest {
 
     enum Op { START, CLOSE, START_START, START_CLOSE, CLOSE_CLOSE }
 
