@@ -80,8 +80,8 @@ public final class HealthChecker implements HaComponent {
 
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
-    private ComponentContext context;
-    private boolean ownsContext;
+    private volatile ComponentContext context;
+    private volatile ComponentContext ownedContext;
 
     // Mutated on the scheduler thread only; volatile so that other threads read a recent value.
     private volatile int health;
@@ -90,7 +90,7 @@ public final class HealthChecker implements HaComponent {
     private volatile long lastChangeNanos;
     private final AtomicLong checksRun = new AtomicLong();
     private final AtomicLong checksFailed = new AtomicLong();
-    private Attempt current;
+    private volatile Attempt current; // also read by close() from other threads
     private ScheduledTask next;
 
     private HealthChecker(Builder b) {
@@ -204,13 +204,14 @@ public final class HealthChecker implements HaComponent {
     /** Starts on threads of its own ({@code <name>-timer}, {@code <name>-blocking-N}), for use without a cluster. */
     public void start() {
         ComponentContext own = ComponentContext.standalone(name);
+        ownedContext = own; // before start, so that a concurrent close() also stops these threads
         try {
             start(own);
         } catch (RuntimeException e) {
+            ownedContext = null;
             own.close();
             throw e;
         }
-        ownsContext = true;
     }
 
     @Override
@@ -374,9 +375,10 @@ public final class HealthChecker implements HaComponent {
                     a.future.cancel(true);
                 }
             }
-            if (ownsContext) {
-                ctx.close();
-            }
+        }
+        ComponentContext owned = ownedContext;
+        if (owned != null) {
+            owned.close();
         }
     }
 
