@@ -1,0 +1,51 @@
+package io.ha4j.proxy;
+
+import java.util.List;
+
+/**
+ * A snapshot of a {@link TcpBalancer}: its frontend counters and one {@link BackendStats} per backend.
+ *
+ * @param name              the balancer's name
+ * @param frontends         bound listening addresses, {@code host:port}
+ * @param balance           the selection algorithm
+ * @param transport         {@code epoll} or {@code nio}
+ * @param activeConnections current client connections ({@code scur} of the frontend)
+ * @param peakConnections   highest {@code activeConnections} seen
+ * @param maxConnections    the configured limit ({@code maxconn})
+ * @param totalConnections  client connections accepted
+ * @param bytesIn           bytes received from clients
+ * @param bytesOut          bytes sent to clients
+ * @param refused           clients closed at once because no server was available or every attempt failed
+ * @param backendsUp        backends that are up and ready
+ * @param backends          one entry per backend, in declaration order
+ */
+public record BalancerStats(
+        String name,
+        List<String> frontends,
+        Balance balance,
+        String transport,
+        int activeConnections,
+        int peakConnections,
+        int maxConnections,
+        long totalConnections,
+        long bytesIn,
+        long bytesOut,
+        long refused,
+        int backendsUp,
+        List<BackendStats> backends) {
+
+    public BalancerStats {
+        frontends = List.copyOf(frontends);
+        backends = List.copyOf(backends);
+    }
+
+    /** The entry of backend {@code name}, or {@code null}. */
+    public BackendStats backend(String name) {
+        for (BackendStats b : backends) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,413 @@
+package io.ha4j.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and its backend connection. Everything here runs on the client channel's event
+ * loop, which the backend channel shares, so no field needs to be volatile or locked.
+ *
+ * <p>Life: accepted → a server is selected (or the client is closed at once when none is available) →
+ * connect, with retries that go to another server when one is available → relay both ways → closed by
+ * either side, a timeout, the server being marked down ({@code shutdownSessionsOnDown}), an admin action or
+ * the end of a graceful shutdown. Termination is recorded as HAProxy's two-letter state (cause, phase).
+ */
+final class RelaySession implements Runnable {
+
+    static final Logger TCPLOG = LoggerFactory.getLogger("io.ha4j.proxy.tcplog");
+    private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
+    private static final long MAX_TURNAROUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> {
+        Channel ch = f.channel();
+        if (ch.isActive() && ch instanceof DuplexChannel) {
+            ((DuplexChannel) ch).shutdownOutput();
+        }
+    };
+
+    private final TcpBalancer balancer;
+    final Channel client;
+    private final Ticker ticker;
+    private final long acceptNanos;
+
+    private Channel server;
+    private Server target;
+    private long connectStartNanos;
+    private long connectedNanos = -1;
+    private long bytesFromClient;
+    private long bytesFromServer;
+    private long lastClientReadNanos;
+    private long lastServerReadNanos;
+    private boolean clientInputShut;
+    private boolean serverInputShut;
+    private boolean clientReadPaused;
+    private boolean serverReadPaused;
+    private int retries;
+    private List<Server> tried;
+    private ScheduledFuture<?> timer;
+    private char cause = '-';
+    private char termPhase = '-';
+    private boolean closed;
+
+    RelaySession(TcpBalancer balancer, Channel client) {
+        this.balancer = balancer;
+        this.client = client;
+        this.ticker = client.eventLoop().ticker();
+        this.acceptNanos = ticker.nanoTime();
+    }
+
+    Channel peerOf(boolean clientSide) {
+        if (closed) {
+            return null;
+        }
+        return clientSide ? (connectedNanos >= 0 ? server : null) : client;
+    }
+
+    Server target() {
+        return target;
+    }
+
+    /** The client channel is active: pick a server, or refuse the client at once when none is available. */
+    void start() {
+        if (!balancer.acceptingSessions()) {
+            close('K', 'R');
+            return;
+        }
+        Server s = balancer.pool().select(clientAddress(), null);
+        if (s == null) {
+            balancer.frontend().refused.increment();
+            close('S', 'C');
+            return;
+        }
+        connect(s);
+    }
+
+    private java.net.InetAddress clientAddress() {
+        java.net.SocketAddress a = client.remoteAddress();
+        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress() : null;
+    }
+
+    private void connect(Server s) {
+        target = s;
+        s.connectionOpened();
+        s.sessions.add(this);
+        connectStartNanos = ticker.nanoTime();
+        Bootstrap b = balancer.backendBootstrap().clone(client.eventLoop()).handler(new RelayHandler(this, false));
+        ChannelFuture f = b.connect(s.address);
+        server = f.channel();
+        f.addListener((ChannelFutureListener) this::connectDone);
+    }
+
+    private void connectDone(ChannelFuture f) {
+        if (closed) {
+            f.channel().close();
+            return;
+        }
+        if (f.isSuccess()) {
+            connectedNanos = ticker.nanoTime();
+            lastClientReadNanos = connectedNanos;
+            lastServerReadNanos = connectedNanos;
+            rearmTimer();
+            client.read();
+            server.read();
+            return;
+        }
+        Server failed = target;
+        failed.connectErrors.increment();
+        balancer.reportConnectFailure(failed, f.cause());
+        detach();
+        server = null;
+        if (retries >= balancer.retries()) {
+            close(f.cause() instanceof io.netty.channel.ConnectTimeoutException ? 's' : 'S', 'C');
+            return;
+        }
+        retries++;
+        failed.retries.increment();
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
+        tried.add(failed);
+        Server next = balancer.pool().select(clientAddress(), tried);
+        if (next != null) {
+            failed.redispatches.increment();
+            connect(next);
+            return;
+        }
+        Server again = balancer.pool().select(clientAddress(), null);
+        if (again == null) {
+            balancer.frontend().refused.increment();
+            close('S', 'C');
+            return;
+        }
+        // Only servers already tried are left: wait HAProxy's turn-around delay before trying one again.
+        long delay = Math.min(balancer.connectTimeoutNanos(), MAX_TURNAROUND_NANOS);
+        client.eventLoop().schedule(() -> {
+            if (!closed) {
+                connect(again);
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    void readBatchDone(boolean clientSide, long bytes) {
+        long now = ticker.nanoTime();
+        Server s = target;
+        if (clientSide) {
+            lastClientReadNanos = now;
+            bytesFromClient += bytes;
+            if (bytes > 0) {
+                balancer.frontend().bytesIn.add(bytes);
+                s.bytesIn.add(bytes);
+            }
+        } else {
+            lastServerReadNanos = now;
+            bytesFromServer += bytes;
+            if (bytes > 0) {
+                balancer.frontend().bytesOut.add(bytes);
+                s.bytesOut.add(bytes);
+            }
+        }
+    }
+
+    void pauseReading(boolean clientSide) {
+        if (clientSide) {
+            clientReadPaused = true;
+        } else {
+            serverReadPaused = true;
+        }
+    }
+
+    /** The channel that {@code clientSide} reads into became writable again: read more from it. */
+    void resumeReading(boolean clientSide) {
+        if (closed) {
+            return;
+        }
+        if (clientSide && clientReadPaused) {
+            clientReadPaused = false;
+            client.read();
+        } else if (!clientSide && serverReadPaused) {
+            serverReadPaused = false;
+            if (server != null) {
+                server.read();
+            }
+        }
+    }
+
+    /** One side sent FIN: pass it on as a half-close once what it sent before is flushed. */
+    void inputShutdown(boolean clientSide) {
+        if (closed) {
+            return;
+        }
+        if (clientSide) {
+            clientInputShut = true;
+        } else {
+            serverInputShut = true;
+        }
+        if (clientInputShut && serverInputShut) {
+            close('-', '-');
+            return;
+        }
+        Channel peer = clientSide ? server : client;
+        if (peer != null) {
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+        }
+        rearmTimer();
+    }
+
+    void channelClosed(boolean clientSide) {
+        if (closed) {
+            return;
+        }
+        boolean orderly = clientSide ? clientInputShut : serverInputShut;
+        if (orderly) {
+            close('-', '-');
+        } else {
+            close(clientSide ? 'C' : 'S', phase());
+        }
+    }
+
+    void failed(boolean clientSide, Throwable cause) {
+        if (closed) {
+            return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {} side of {} failed", balancer.name(), clientSide ? "client" : "server", client, cause);
+        }
+        close(clientSide ? 'C' : 'S', phase());
+    }
+
+    /** Closed from another thread: server marked down ('D') or an admin action / shutdown deadline ('K'). */
+    void kill(char why) {
+        if (client.eventLoop().inEventLoop()) {
+            close(why, phase());
+        } else {
+            client.eventLoop().execute(() -> close(why, phase()));
+        }
+    }
+
+    private char phase() {
+        return connectedNanos >= 0 ? 'D' : 'C';
+    }
+
+    /** The inactivity timer (one per session, re-armed from the time of the last read). */
+    @Override
+    public void run() {
+        timer = null;
+        if (closed) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        long deadline = deadline();
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        if (now - deadline >= 0) {
+            close(timeoutCause(), 'D');
+        } else {
+            timer = client.eventLoop().schedule(this, deadline - now, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void rearmTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        long deadline = deadline();
+        if (deadline != Long.MAX_VALUE) {
+            timer = client.eventLoop().schedule(this, Math.max(0, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * When the session expires if nothing is read before: {@code clientFin} once either side half-closed,
+     * else {@code tunnel} over both directions, else the per-direction client and server timeouts.
+     */
+    private long deadline() {
+        long lastAny = Math.max(lastClientReadNanos, lastServerReadNanos);
+        long fin = balancer.clientFinTimeoutNanos();
+        if ((clientInputShut || serverInputShut) && fin > 0) {
+            return lastAny + fin;
+        }
+        long tunnel = balancer.tunnelTimeoutNanos();
+        if (tunnel > 0) {
+            return lastAny + tunnel;
+        }
+        long d = Long.MAX_VALUE;
+        long c = balancer.clientTimeoutNanos();
+        if (c > 0) {
+            d = lastClientReadNanos + c;
+        }
+        long s = balancer.serverTimeoutNanos();
+        if (s > 0) {
+            d = Math.min(d, lastServerReadNanos + s);
+        }
+        return d;
+    }
+
+    private char timeoutCause() {
+        long tunnel = balancer.tunnelTimeoutNanos();
+        if (clientInputShut || serverInputShut || tunnel > 0) {
+            return 'c';
+        }
+        long c = balancer.clientTimeoutNanos();
+        long now = ticker.nanoTime();
+        return c > 0 && now - (lastClientReadNanos + c) >= 0 ? 'c' : 's';
+    }
+
+    /** Ends the session: flushes what is pending to each side, closes both, and does the accounting once. */
+    void close(char why, char when) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cause = why;
+        termPhase = when;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        closeAfterFlush(client);
+        if (server != null) {
+            closeAfterFlush(server);
+        }
+        if (why == 'D' || why == 'K') {
+            Server s = target;
+            if (s != null) {
+                s.killed.increment();
+            }
+        }
+        detach();
+        balancer.sessionClosed(this);
+        if (balancer.logConnections()) {
+            log();
+        }
+    }
+
+    private void detach() {
+        Server s = target;
+        if (s != null) {
+            s.connectionClosed();
+            s.sessions.remove(this);
+        }
+    }
+
+    /**
+     * Closes {@code ch} once its pending bytes are written, but never waits longer than the client-fin
+     * timeout for a peer that does not read.
+     */
+    private void closeAfterFlush(Channel ch) {
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        if (!ch.isActive() || out == null || out.totalPendingWriteBytes() == 0) {
+            ch.close();
+            return;
+        }
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        long linger = balancer.clientFinTimeoutNanos() > 0 ? balancer.clientFinTimeoutNanos() : balancer.connectTimeoutNanos();
+        ScheduledFuture<?> force = ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, linger, TimeUnit.NANOSECONDS);
+        ch.closeFuture().addListener(f -> force.cancel(false));
+    }
+
+    private void log() {
+        long now = ticker.nanoTime();
+        long tc = connectedNanos >= 0 ? TimeUnit.NANOSECONDS.toMillis(connectedNanos - connectStartNanos) : -1;
+        long tt = TimeUnit.NANOSECONDS.toMillis(now - acceptNanos);
+        Server s = target;
+        String serverName = s == null ? "<NOSRV>" : s.name;
+        TCPLOG.info("{} {} {}/{} 0/{}/{} {} {} {}{} {}/{} {}",
+                client.remoteAddress() instanceof InetSocketAddress ? format((InetSocketAddress) client.remoteAddress()) : String.valueOf(client.remoteAddress()),
+                balancer.name(), balancer.name(), serverName, tc, tt, bytesFromServer, bytesFromClient, cause, termPhase,
+                balancer.frontend().active.get(), s == null ? 0 : s.active.get(), retries);
+    }
+
+    private static String format(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** HAProxy termination state of a closed session, e.g. {@code "--"} or {@code "SC"}. */
+    String terminationState() {
+        return "" + cause + termPhase;
+    }
+
+    long bytesFromClient() {
+        return bytesFromClient;
+    }
+
+    long bytesFromServer() {
+        return bytesFromServer;
+    }
+}

@@ -1,0 +1,1004 @@
+package io.ha4j.proxy;
+
+import io.ha4j.core.CheckResult;
+import io.ha4j.core.ComponentContext;
+import io.ha4j.core.HaComponent;
+import io.ha4j.core.HaEvent;
+import io.ha4j.core.HealthCheck;
+import io.ha4j.core.HealthChecker;
+import io.ha4j.core.HealthStatus;
+import io.ha4j.core.HttpCheck;
+import io.ha4j.core.Phase;
+import io.ha4j.core.TlsOptions;
+import io.ha4j.core.internal.Validation;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An L4 TCP balancer on Netty (HAProxy's {@code mode tcp}): it accepts clients on one or more frontend
+ * addresses and relays each to a backend chosen by {@link Balance}, among backends that its
+ * {@link HealthChecker}s say are up.
+ *
+ * <pre>{@code
+ * TcpBalancer apiserver = TcpBalancer.builder("apiserver")
+ *         .bind("0.0.0.0", 7443)
+ *         .backend(Backend.of("cp-1", "198.18.0.11", 6443))
+ *         .backend(Backend.of("cp-2", "198.18.0.12", 6443))
+ *         .backend(Backend.of("cp-3", "198.18.0.13", 6443))
+ *         .adminPort(9000)                      // stats + admin on 127.0.0.1:9000
+ *         .build();
+ * HaCluster.builder().add(apiserver).build().start();   // or apiserver.start() on its own
+ * }</pre>
+ *
+ * <h2>Defaults (chosen for kube-apiserver; each can be changed on the {@link Builder})</h2>
+ * <ul>
+ *   <li>Health: every backend is checked with HTTPS {@code GET /readyz} expecting 200, trusting any
+ *       certificate (HAProxy's {@code check-ssl verify none}, as kubeadm's guide), with
+ *       {@link HealthChecker.Builder#kubernetesDefaults()} timers (inter 2s, fastinter 1s, downinter 5s,
+ *       rise 2, fall 3, timeout 5s). A failed real connect counts as a failed check (HAProxy's
+ *       {@code observe layer4}).</li>
+ *   <li>{@code balance roundrobin}, {@code retries 3}, every retry redispatched to another server when one
+ *       is available ({@code option redispatch 1}), {@code slowstart 60s},
+ *       {@code on-marked-down shutdown-sessions} on (a dead apiserver's pinned HTTP/2 connections are
+ *       closed at once instead of hanging until the client notices).</li>
+ *   <li>Timeouts: connect 5s; tunnel 24h (OpenShift's API load balancer: {@code kubectl logs -f},
+ *       {@code exec} and {@code port-forward} streams can be silent for hours, and watches last 5–10 min,
+ *       so anything shorter than the longest silence cuts them); client-fin 30s; client and server 60s,
+ *       which, as in HAProxy's TCP mode, the tunnel timeout supersedes as soon as the backend connection is
+ *       up; set {@code tunnelTimeout(Duration.ZERO)} to use them per direction instead. TCP keepalive on both
+ *       sides (probes after 60s idle, every 10s, 6 of them) finds dead peers long before the tunnel timeout.</li>
+ *   <li>{@code maxconn 10000}, accept backlog 1024, graceful drain 30s at {@link #close()}.</li>
+ *   <li>No client is ever held: when no backend is up, a new client is closed at once (kubernetes#99602).</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * Sockets run on a Netty event loop group of {@code ioThreads} threads (native epoll when available); a
+ * backend connection always runs on its client connection's event loop. Health checks and their listeners
+ * run on the {@link ComponentContext}'s scheduler and blocking executor. The admin methods
+ * ({@link #drain}, {@link #setWeight}, ...) are thread-safe and take effect for the next new connection;
+ * established connections are never dropped by them (except {@link #shutdownSessions}).
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #start()} (own threads) or {@link #start(ComponentContext)} (inside an {@code HaCluster}, phase
+ * {@link Phase#BALANCERS}) once; {@link #close()} is idempotent: it stops accepting, lets established
+ * connections finish for up to {@code drainTimeout}, closes the rest, stops the checkers and the threads it
+ * created.
+ *
+ * <h2>Connection log</h2>
+ * With {@link Builder#logConnections(boolean)}, one line per connection goes to the SLF4J logger
+ * {@code io.ha4j.proxy.tcplog} at INFO when it ends, like HAProxy's {@code option tcplog}:
+ * <pre>
+ * 127.0.0.1:40312 apiserver apiserver/cp-1 0/1/5230 48211 1022 -- 12/4 0
+ * client          frontend  backend/server Tw/Tc/Tt bytes_out bytes_in state actconn/srvconn retries
+ * </pre>
+ * {@code Tw} is always 0 (there is no queue), {@code Tc} the connect time in ms (-1 if never connected),
+ * {@code Tt} the total time in ms; {@code bytes_out} went to the client, {@code bytes_in} came from it.
+ * The state is HAProxy's: first letter {@code -} normal, {@code C}/{@code S} aborted by client/server (or
+ * server refused), {@code c}/{@code s} client/server-side timeout, {@code D} killed because the server was
+ * marked down, {@code K} killed by an admin action or the shutdown deadline; second letter the phase:
+ * {@code C} connecting, {@code D} data, {@code R} before a server was chosen, {@code -} normal. A client
+ * refused because no server was up shows {@code <NOSRV>} and {@code SC}.
+ */
+public final class TcpBalancer implements HaComponent {
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpBalancer.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final String name;
+    private final List<InetSocketAddress> frontendAddresses;
+    private final List<Backend> initialBackends;
+    private final Balance balance;
+    private final int maxConnections;
+    private final int backlog;
+    private final long connectTimeoutNanos;
+    private final long clientTimeoutNanos;
+    private final long serverTimeoutNanos;
+    private final long tunnelTimeoutNanos;
+    private final long clientFinTimeoutNanos;
+    private final int retries;
+    private final boolean shutdownSessionsOnDown;
+    private final Duration slowStart;
+    private final Function<Backend, HealthCheck> defaultCheck;
+    private final UnaryOperator<HealthChecker.Builder> checkTimers;
+    private final int ioThreads;
+    private final EventLoopGroup givenGroup;
+    private final Transport transportChoice;
+    private final Integer acceptorsWanted;
+    private final InetSocketAddress adminAddress;
+    private final boolean logConnections;
+    private final Duration drainTimeout;
+    private final boolean allBackups;
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final FrontendCounters frontend = new FrontendCounters();
+    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean acceptPaused = new AtomicBoolean();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final List<Channel> acceptors = new ArrayList<>();
+    private volatile boolean accepting;
+    private volatile ServerPool pool;
+    private ComponentContext context;
+    private boolean ownsContext;
+    private EventLoopGroup group;
+    private boolean ownsGroup;
+    private NettyTransport transport;
+    private Bootstrap backendBootstrap;
+    private Channel adminChannel;
+    private volatile List<InetSocketAddress> bound = List.of();
+
+    private TcpBalancer(Builder b) {
+        this.name = b.name;
+        this.frontendAddresses = List.copyOf(b.frontends);
+        this.initialBackends = List.copyOf(b.backends);
+        this.balance = b.balance != null ? b.balance : Balance.ROUND_ROBIN;
+        this.maxConnections = b.maxConnections != null ? b.maxConnections : 10_000;
+        this.backlog = b.backlog != null ? b.backlog : 1024;
+        this.connectTimeoutNanos = nanos(b.connectTimeout, Duration.ofSeconds(5));
+        this.clientTimeoutNanos = nanos(b.clientTimeout, Duration.ofSeconds(60));
+        this.serverTimeoutNanos = nanos(b.serverTimeout, Duration.ofSeconds(60));
+        this.tunnelTimeoutNanos = nanos(b.tunnelTimeout, Duration.ofHours(24));
+        this.clientFinTimeoutNanos = nanos(b.clientFinTimeout, Duration.ofSeconds(30));
+        this.retries = b.retries != null ? b.retries : 3;
+        this.shutdownSessionsOnDown = b.shutdownSessionsOnDown == null || b.shutdownSessionsOnDown;
+        this.slowStart = b.slowStart != null ? b.slowStart : Duration.ofSeconds(60);
+        this.defaultCheck = b.healthCheck != null ? b.healthCheck : TcpBalancer::kubernetesReadyz;
+        this.checkTimers = b.checkTimers != null ? b.checkTimers : HealthChecker.Builder::kubernetesDefaults;
+        this.ioThreads = b.ioThreads != null ? b.ioThreads : Runtime.getRuntime().availableProcessors();
+        this.givenGroup = b.eventLoopGroup;
+        this.transportChoice = b.transport != null ? b.transport : Transport.AUTO;
+        this.acceptorsWanted = b.acceptors;
+        this.adminAddress = b.adminAddress;
+        this.logConnections = b.logConnections != null && b.logConnections;
+        this.drainTimeout = b.drainTimeout != null ? b.drainTimeout : Duration.ofSeconds(30);
+        this.allBackups = b.allBackups != null && b.allBackups;
+    }
+
+    private static long nanos(Duration d, Duration fallback) {
+        return (d != null ? d : fallback).toNanos();
+    }
+
+    private static HealthCheck kubernetesReadyz(Backend b) {
+        return HttpCheck.kubernetesReadyz(b.address().getAddress().getHostAddress(), b.address().getPort(), TlsOptions.trustAll());
+    }
+
+    /** A builder for a balancer called {@code name} (unique within its cluster). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.BALANCERS;
+    }
+
+    /** Starts on threads of its own (a timer thread and a blocking pool for checks), for use without a cluster. */
+    public void start() {
+        ComponentContext own = ComponentContext.standalone(name);
+        ownsContext = true;
+        try {
+            start(own);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds the frontends, starts the health checkers and, if configured, the admin listener. Fails (and
+     * releases what it took) when an address cannot be bound.
+     */
+    @Override
+    public void start(ComponentContext context) {
+        Objects.requireNonNull(context, "context");
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("balancer '" + name + "' can be started once");
+        }
+        this.context = context;
+        this.pool = new ServerPool(balance, context.clock(), context.random(), slowStart.toNanos(), allBackups);
+        this.transport = NettyTransport.choose(transportChoice);
+        if (givenGroup != null) {
+            group = givenGroup;
+        } else {
+            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(name + "-io", true), transport.ioHandlerFactory());
+            ownsGroup = true;
+        }
+        for (Backend b : initialBackends) {
+            addServer(b);
+        }
+        backendBootstrap = new Bootstrap()
+                .group(group)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
+        transport.keepAliveTiming(backendBootstrap, false);
+        accepting = true;
+        bindFrontends();
+        if (adminAddress != null) {
+            adminChannel = AdminHandler.bind(this, group, transport, adminAddress);
+        }
+        LOG.info("Balancer '{}' listening on {} ({} transport, {} acceptor(s) per address), {} backend(s), balance {}",
+                name, bound, transport.name(), acceptors.size() / Math.max(1, bound.size()), pool.servers().size(), balance);
+        context.publish(new HaEvent(name, "", "RUNNING", "listening on " + bound, context.clock().nanoTime()));
+    }
+
+    private void bindFrontends() {
+        int perAddress = acceptorsWanted != null ? acceptorsWanted
+                : transport.supportsReusePort() ? Math.max(1, Math.min(ioThreads, 64)) : 1;
+        if (!transport.supportsReusePort()) {
+            perAddress = 1;
+        }
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(group, group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, backlog)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new Acceptor());
+        if (perAddress > 1) {
+            transport.reusePort(sb);
+        }
+        transport.keepAliveTiming(sb, true);
+        Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+        for (InetSocketAddress wanted : frontendAddresses) {
+            SocketAddress actual = wanted;
+            for (int i = 0; i < perAddress; i++) {
+                Channel ch = sb.bind(actual).syncUninterruptibly().channel();
+                acceptors.add(ch);
+                actual = ch.localAddress();
+            }
+            addresses.add((InetSocketAddress) actual);
+        }
+        bound = List.copyOf(addresses);
+    }
+
+    /** The @Sharable initializer of accepted connections: counts them and installs the client-side relay. */
+    private final class Acceptor extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            RelaySession s = new RelaySession(TcpBalancer.this, ch);
+            sessions.add(s);
+            int now = frontend.opened();
+            if (now >= maxConnections) {
+                pauseAccepting();
+            }
+            ch.pipeline().addLast(new RelayHandler(s, true));
+        }
+    }
+
+    private void pauseAccepting() {
+        if (acceptPaused.compareAndSet(false, true)) {
+            frontend.acceptPauses.increment();
+            for (Channel a : acceptors) {
+                a.config().setAutoRead(false);
+            }
+            if (frontend.active.get() < maxConnections) {
+                resumeAccepting(); // a connection closed while we paused
+            }
+        }
+    }
+
+    private void resumeAccepting() {
+        if (acceptPaused.compareAndSet(true, false)) {
+            for (Channel a : acceptors) {
+                if (a.isOpen()) {
+                    a.config().setAutoRead(true);
+                }
+            }
+        }
+    }
+
+    // ---- called by RelaySession (event loop threads) ----
+
+    ServerPool pool() {
+        return pool;
+    }
+
+    Bootstrap backendBootstrap() {
+        return backendBootstrap;
+    }
+
+    FrontendCounters frontend() {
+        return frontend;
+    }
+
+    int retries() {
+        return retries;
+    }
+
+    long connectTimeoutNanos() {
+        return connectTimeoutNanos;
+    }
+
+    long clientTimeoutNanos() {
+        return clientTimeoutNanos;
+    }
+
+    long serverTimeoutNanos() {
+        return serverTimeoutNanos;
+    }
+
+    long tunnelTimeoutNanos() {
+        return tunnelTimeoutNanos;
+    }
+
+    long clientFinTimeoutNanos() {
+        return clientFinTimeoutNanos;
+    }
+
+    boolean logConnections() {
+        return logConnections;
+    }
+
+    boolean acceptingSessions() {
+        return accepting;
+    }
+
+    void reportConnectFailure(Server server, Throwable cause) {
+        HealthChecker c = server.checker;
+        if (c != null) {
+            String why = cause == null ? "unknown" : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            c.report(CheckResult.failed("connect failed (observed): " + why));
+        }
+    }
+
+    void sessionClosed(RelaySession s) {
+        sessions.remove(s);
+        int now = frontend.active.decrementAndGet();
+        if (now < maxConnections && acceptPaused.get() && accepting) {
+            resumeAccepting();
+        }
+        if (!accepting && sessions.isEmpty()) {
+            drained.complete(null);
+        }
+    }
+
+    // ---- backends and health ----
+
+    private Server addServer(Backend backend) {
+        Server server = new Server(backend);
+        HealthCheck check = backend.check().orElseGet(() -> defaultCheck.apply(backend));
+        HealthChecker checker = checkTimers.apply(HealthChecker.builder(name + "/" + backend.name())).check(check).build();
+        server.checker = checker;
+        server.up = checker.isUp();
+        checker.addListener((c, status, cause) -> healthChanged(server, status));
+        pool.add(server);
+        checker.start(context);
+        return server;
+    }
+
+    private void healthChanged(Server server, HealthStatus status) {
+        boolean nowUp = status == HealthStatus.UP;
+        if (server.up == nowUp || server.removed) {
+            return;
+        }
+        server.lastChangeNanos = context.clock().nanoTime();
+        if (nowUp) {
+            startSlowStart(server);
+            server.up = true;
+        } else {
+            server.up = false;
+            server.downTransitions.incrementAndGet();
+            if (shutdownSessionsOnDown) {
+                killSessions(server, 'D');
+            }
+        }
+    }
+
+    private void startSlowStart(Server server) {
+        if (slowStart.toNanos() > 0) {
+            server.slowStartBeginNanos = context.clock().nanoTime();
+        }
+    }
+
+    private void killSessions(Server server, char why) {
+        int n = 0;
+        for (RelaySession s : server.sessions) {
+            s.kill(why);
+            n++;
+        }
+        if (n > 0) {
+            LOG.info("Balancer '{}': closed {} connection(s) to backend '{}' ({})", name, n, server.name,
+                    why == 'D' ? "marked down" : "admin");
+        }
+    }
+
+    private Server server(String backend) {
+        ServerPool p = pool;
+        if (p == null) {
+            throw new IllegalStateException("balancer '" + name + "' is not started");
+        }
+        Server s = p.find(Objects.requireNonNull(backend, "backend"));
+        if (s == null) {
+            throw new IllegalArgumentException("balancer '" + name + "' has no backend named '" + backend + "'");
+        }
+        return s;
+    }
+
+    // ---- runtime admin API ----
+
+    /** Takes no new connections on {@code backend}; established ones continue (HAProxy {@code state drain}). */
+    public void drain(String backend) {
+        setAdminState(server(backend), BackendState.DRAIN);
+    }
+
+    /**
+     * Disables {@code backend} (HAProxy {@code disable server}, state {@code maint}): no new connections;
+     * established ones continue.
+     */
+    public void disable(String backend) {
+        setAdminState(server(backend), BackendState.MAINT);
+    }
+
+    /**
+     * Makes {@code backend} ready again after {@link #drain} or {@link #disable}. If it is up, its weight
+     * ramps up over the slowstart window, as for a server that came back.
+     */
+    public void enable(String backend) {
+        Server s = server(backend);
+        if (s.adminState != BackendState.READY && s.up) {
+            startSlowStart(s);
+        }
+        setAdminState(s, BackendState.READY);
+    }
+
+    private void setAdminState(Server s, BackendState st) {
+        BackendState old = s.adminState;
+        if (old == st) {
+            return;
+        }
+        s.adminState = st;
+        s.lastChangeNanos = context.clock().nanoTime();
+        LOG.info("Balancer '{}': backend '{}' {} -> {}", name, s.name, old, st);
+        context.publish(new HaEvent(name + "/" + s.name, old.name(), st.name(), "admin", s.lastChangeNanos));
+    }
+
+    /** Sets the weight of {@code backend}, in [0, 256]; 0 drains it. Applies to the next connection. */
+    public void setWeight(String backend, int weight) {
+        Validation.inRange("weight", weight, 0, Backend.MAX_WEIGHT);
+        Server s = server(backend);
+        int old = s.weight;
+        s.weight = weight;
+        LOG.info("Balancer '{}': backend '{}' weight {} -> {}", name, s.name, old, weight);
+    }
+
+    /** Adds a backend at runtime; it is health checked at once and takes connections while up. */
+    public void addBackend(Backend backend) {
+        Objects.requireNonNull(backend, "backend");
+        if (pool == null) {
+            throw new IllegalStateException("balancer '" + name + "' is not started");
+        }
+        if (closing.get()) {
+            throw new IllegalStateException("balancer '" + name + "' is closed");
+        }
+        addServer(backend);
+        LOG.info("Balancer '{}': added backend {}", name, backend);
+    }
+
+    /**
+     * Removes {@code backend} from the pool: it takes no new connections and is no longer checked;
+     * established connections to it continue until they end.
+     *
+     * @return whether a backend of that name existed
+     */
+    public boolean removeBackend(String backend) {
+        if (pool == null) {
+            throw new IllegalStateException("balancer '" + name + "' is not started");
+        }
+        Server s = pool.remove(Objects.requireNonNull(backend, "backend"));
+        if (s == null) {
+            return false;
+        }
+        HealthChecker c = s.checker;
+        if (c != null) {
+            c.close();
+        }
+        LOG.info("Balancer '{}': removed backend '{}' ({} connection(s) continue)", name, backend, s.active.get());
+        return true;
+    }
+
+    /** Closes every established connection to {@code backend} (HAProxy {@code shutdown sessions server}). */
+    public void shutdownSessions(String backend) {
+        killSessions(server(backend), 'K');
+    }
+
+    /** Names of the current backends, in declaration order. */
+    public List<String> backendNames() {
+        List<String> names = new ArrayList<>();
+        for (Server s : requirePool().servers()) {
+            names.add(s.name);
+        }
+        return names;
+    }
+
+    /** The health checker of {@code backend} (e.g. to add a listener). */
+    public HealthChecker healthChecker(String backend) {
+        return server(backend).checker;
+    }
+
+    private ServerPool requirePool() {
+        ServerPool p = pool;
+        if (p == null) {
+            throw new IllegalStateException("balancer '" + name + "' is not started");
+        }
+        return p;
+    }
+
+    /** The addresses the frontends listen on (with the actual port when port 0 was configured). */
+    public List<InetSocketAddress> boundAddresses() {
+        return bound;
+    }
+
+    /** The admin listener's address, if one was configured. */
+    public java.util.Optional<InetSocketAddress> adminBoundAddress() {
+        Channel a = adminChannel;
+        return a == null ? java.util.Optional.empty() : java.util.Optional.of((InetSocketAddress) a.localAddress());
+    }
+
+    /** The transport in use: {@code "epoll"} or {@code "nio"}. */
+    public String transportName() {
+        return transport == null ? transportChoice.name().toLowerCase(java.util.Locale.ROOT) : transport.name();
+    }
+
+    /** A snapshot of the counters and states. */
+    public BalancerStats stats() {
+        ServerPool p = requirePool();
+        long now = p.clock().nanoTime();
+        List<BackendStats> rows = new ArrayList<>();
+        int up = 0;
+        for (Server s : p.servers()) {
+            HealthChecker c = s.checker;
+            CheckResult last = c == null ? null : c.lastResult();
+            long eweight = s.isAvailable() ? s.effectiveWeight(now, p.slowStartNanos()) : 0;
+            if (s.isAvailable() && s.weight > 0) {
+                up++;
+            }
+            rows.add(new BackendStats(
+                    s.name,
+                    s.address.getAddress().getHostAddress() + ":" + s.address.getPort(),
+                    s.backup,
+                    s.status(),
+                    s.adminState,
+                    s.up,
+                    s.weight,
+                    (int) ((eweight + Server.WEIGHT_SCALE - 1) / Server.WEIGHT_SCALE),
+                    s.active.get(),
+                    s.maxActive.get(),
+                    s.total.sum(),
+                    s.bytesIn.sum(),
+                    s.bytesOut.sum(),
+                    s.connectErrors.sum(),
+                    s.retries.sum(),
+                    s.redispatches.sum(),
+                    s.killed.sum(),
+                    c == null ? 0 : c.health(),
+                    c == null ? 0 : c.rise(),
+                    c == null ? 0 : c.fall(),
+                    c == null ? "" : c.check().description(),
+                    last == null ? "" : last.toString(),
+                    s.downTransitions.get(),
+                    s.lastChangeNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toSeconds(now - s.lastChangeNanos)));
+        }
+        List<String> fronts = new ArrayList<>();
+        for (InetSocketAddress a : bound) {
+            fronts.add(a.getAddress().getHostAddress() + ":" + a.getPort());
+        }
+        return new BalancerStats(name, fronts, balance, transportName(), frontend.active.get(), frontend.maxActive.get(),
+                maxConnections, frontend.total.sum(), frontend.bytesIn.sum(), frontend.bytesOut.sum(),
+                frontend.refused.sum(), up, rows);
+    }
+
+    // ---- shutdown ----
+
+    /**
+     * Graceful shutdown with the configured {@code drainTimeout}: stop accepting, wait for established
+     * connections to end, close the rest, stop checks and threads. Idempotent; blocks at most the drain
+     * timeout plus a few seconds.
+     */
+    @Override
+    public void close() {
+        close(drainTimeout);
+    }
+
+    /** {@link #close()} with another drain deadline (zero closes established connections at once). */
+    public void close(Duration drainDeadline) {
+        Objects.requireNonNull(drainDeadline, "drainDeadline");
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        State was = state.getAndSet(State.CLOSED);
+        accepting = false;
+        try {
+            if (was == State.STARTED) {
+                for (Channel a : acceptors) {
+                    a.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
+                if (adminChannel != null) {
+                    adminChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
+                drainSessions(drainDeadline);
+            }
+        } finally {
+            ServerPool p = pool;
+            if (p != null) {
+                for (Server s : p.servers()) {
+                    HealthChecker c = s.checker;
+                    if (c != null) {
+                        c.close();
+                    }
+                }
+            }
+            if (ownsGroup && group != null) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
+            if (was == State.STARTED && context != null) {
+                context.publish(new HaEvent(name, "RUNNING", "STOPPED", "closed", context.clock().nanoTime()));
+            }
+            if (ownsContext && context != null) {
+                context.close();
+            }
+            LOG.info("Balancer '{}' closed", name);
+        }
+    }
+
+    private void drainSessions(Duration deadline) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        LOG.info("Balancer '{}' stopped accepting; draining {} connection(s) for up to {}", name, sessions.size(), Validation.format(deadline));
+        try {
+            if (!deadline.isZero()) {
+                drained.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
+        } catch (TimeoutException e) {
+            LOG.info("Balancer '{}': drain deadline reached, closing {} connection(s)", name, sessions.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        for (RelaySession s : sessions) {
+            s.kill('K');
+        }
+        try {
+            drained.get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("Balancer '{}': {} connection(s) did not close in time", name, sessions.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpBalancer[" + name + ", " + bound + ", " + balance + "]";
+    }
+
+    /**
+     * Builds a {@link TcpBalancer}. Options are set once (a second call throws) and validated when set; at
+     * {@link #build()} at least one frontend is required. Defaults are listed on {@link TcpBalancer}.
+     */
+    public static final class Builder {
+        private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+        private final String name;
+        private final List<InetSocketAddress> frontends = new ArrayList<>();
+        private final List<Backend> backends = new ArrayList<>();
+        private Balance balance;
+        private Integer maxConnections;
+        private Integer backlog;
+        private Duration connectTimeout;
+        private Duration clientTimeout;
+        private Duration serverTimeout;
+        private Duration tunnelTimeout;
+        private Duration clientFinTimeout;
+        private Integer retries;
+        private Boolean shutdownSessionsOnDown;
+        private Duration slowStart;
+        private Function<Backend, HealthCheck> healthCheck;
+        private UnaryOperator<HealthChecker.Builder> checkTimers;
+        private Integer ioThreads;
+        private EventLoopGroup eventLoopGroup;
+        private Transport transport;
+        private Integer acceptors;
+        private InetSocketAddress adminAddress;
+        private Boolean logConnections;
+        private Duration drainTimeout;
+        private Boolean allBackups;
+
+        private Builder(String name) {
+            Validation.notNull("name", name);
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+        }
+
+        /** Adds a frontend address; port 0 picks a free port ({@link TcpBalancer#boundAddresses()} tells which). */
+        public Builder bind(String host, int port) {
+            Validation.notNull("host", host);
+            Validation.inRange("port", port, 0, 65535);
+            InetSocketAddress a = new InetSocketAddress(host, port);
+            if (a.isUnresolved()) {
+                throw new IllegalArgumentException("bind host cannot be resolved: " + host);
+            }
+            return bind(a);
+        }
+
+        /** Adds a frontend address. */
+        public Builder bind(InetSocketAddress address) {
+            Validation.notNull("address", address);
+            if (frontends.contains(address) && address.getPort() != 0) {
+                throw new IllegalArgumentException("frontend " + address + " is bound twice");
+            }
+            frontends.add(address);
+            return this;
+        }
+
+        /** Adds a backend; more can be added at runtime with {@link TcpBalancer#addBackend}. */
+        public Builder backend(Backend backend) {
+            Validation.notNull("backend", backend);
+            for (Backend b : backends) {
+                if (b.name().equals(backend.name())) {
+                    throw new IllegalArgumentException("backend name '" + backend.name() + "' is used twice");
+                }
+            }
+            backends.add(backend);
+            return this;
+        }
+
+        /** The selection algorithm; default {@link Balance#ROUND_ROBIN}. */
+        public Builder balance(Balance balance) {
+            Validation.setOnce("balance", this.balance);
+            this.balance = Validation.notNull("balance", balance);
+            return this;
+        }
+
+        /**
+         * Most client connections at once, in [1, 1000000]; default 10000 (HAProxy's {@code maxconn}). At the
+         * limit the balancer stops accepting; new clients wait in the kernel's accept backlog (bounded by
+         * {@link #backlog}) until a connection ends. One accept batch already under way may still complete.
+         */
+        public Builder maxConnections(int max) {
+            Validation.setOnce("maxConnections", this.maxConnections);
+            this.maxConnections = Validation.inRange("maxConnections", max, 1, 1_000_000);
+            return this;
+        }
+
+        /** The listen backlog, in [1, 65535]; default 1024 (the kernel caps it at {@code net.core.somaxconn}). */
+        public Builder backlog(int backlog) {
+            Validation.setOnce("backlog", this.backlog);
+            this.backlog = Validation.inRange("backlog", backlog, 1, 65535);
+            return this;
+        }
+
+        /** How long one connect attempt to a backend may take, in [1ms, 1h]; default 5s. */
+        public Builder connectTimeout(Duration timeout) {
+            Validation.setOnce("connectTimeout", this.connectTimeout);
+            this.connectTimeout = Validation.inRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * Client-side inactivity (nothing received from the client), in [0, 7d], 0 = none; default 60s.
+         * Superseded by the tunnel timeout when that is set (HAProxy's TCP-mode rule).
+         */
+        public Builder clientTimeout(Duration timeout) {
+            Validation.setOnce("clientTimeout", this.clientTimeout);
+            this.clientTimeout = Validation.inRange("clientTimeout", timeout, Duration.ZERO, MAX_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Server-side inactivity (nothing received from the backend), in [0, 7d], 0 = none; default 60s.
+         * Superseded by the tunnel timeout when that is set.
+         */
+        public Builder serverTimeout(Duration timeout) {
+            Validation.setOnce("serverTimeout", this.serverTimeout);
+            this.serverTimeout = Validation.inRange("serverTimeout", timeout, Duration.ZERO, MAX_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Inactivity in both directions together once the backend is connected, in [0, 7d], 0 = none (then
+         * client and server timeouts apply per direction); default 24h so that silent {@code logs -f} and
+         * {@code exec} streams and watches survive.
+         */
+        public Builder tunnelTimeout(Duration timeout) {
+            Validation.setOnce("tunnelTimeout", this.tunnelTimeout);
+            this.tunnelTimeout = Validation.inRange("tunnelTimeout", timeout, Duration.ZERO, MAX_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Inactivity allowed once either side has half-closed (sent FIN), in [0, 24h], 0 = the tunnel rule
+         * continues; default 30s. Also bounds how long a closing connection waits to flush to a peer that
+         * does not read.
+         */
+        public Builder clientFinTimeout(Duration timeout) {
+            Validation.setOnce("clientFinTimeout", this.clientFinTimeout);
+            this.clientFinTimeout = Validation.inRange("clientFinTimeout", timeout, Duration.ZERO, Duration.ofHours(24));
+            return this;
+        }
+
+        /**
+         * Connect attempts after the first fails, in [0, 100]; default 3. Each goes to another server when
+         * one is available (redispatch); when only servers already tried are left, the retry waits
+         * {@code min(connectTimeout, 1s)} first (HAProxy's turn-around delay).
+         */
+        public Builder retries(int retries) {
+            Validation.setOnce("retries", this.retries);
+            this.retries = Validation.inRange("retries", retries, 0, 100);
+            return this;
+        }
+
+        /** Close a backend's connections when it is marked down (HAProxy {@code on-marked-down shutdown-sessions}); default true. */
+        public Builder shutdownSessionsOnDown(boolean shutdown) {
+            Validation.setOnce("shutdownSessionsOnDown", this.shutdownSessionsOnDown);
+            this.shutdownSessionsOnDown = shutdown;
+            return this;
+        }
+
+        /**
+         * How long a server that comes back up (or is enabled again) takes to reach its full weight, in
+         * [0, 1h], 0 = at once; default 60s (HAProxy {@code slowstart}; not applied at startup).
+         */
+        public Builder slowStart(Duration window) {
+            Validation.setOnce("slowStart", this.slowStart);
+            this.slowStart = Validation.inRange("slowStart", window, Duration.ZERO, Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * The check of backends that have none of their own; default HTTPS {@code GET /readyz} expecting 200
+         * with any certificate trusted ({@link HttpCheck#kubernetesReadyz}). E.g.
+         * {@code b -> HealthCheck.tcp(b.address())} for a plain TCP connect check.
+         */
+        public Builder healthCheck(Function<Backend, HealthCheck> check) {
+            Validation.setOnce("healthCheck", this.healthCheck);
+            this.healthCheck = Validation.notNull("healthCheck", check);
+            return this;
+        }
+
+        /**
+         * Sets the timers of every backend's checker (inter, fastinter, downinter, rise, fall, timeout,
+         * initial state) on the given builder, which must not set its check; default
+         * {@link HealthChecker.Builder#kubernetesDefaults()}.
+         */
+        public Builder healthCheckTimers(UnaryOperator<HealthChecker.Builder> timers) {
+            Validation.setOnce("healthCheckTimers", this.checkTimers);
+            this.checkTimers = Validation.notNull("healthCheckTimers", timers);
+            return this;
+        }
+
+        /** Event loop threads when the balancer makes its own group, in [1, 1024]; default: available processors. */
+        public Builder ioThreads(int threads) {
+            Validation.setOnce("ioThreads", this.ioThreads);
+            if (eventLoopGroup != null) {
+                throw new IllegalStateException("ioThreads cannot be combined with eventLoopGroup");
+            }
+            this.ioThreads = Validation.inRange("ioThreads", threads, 1, 1024);
+            return this;
+        }
+
+        /**
+         * Runs on the host's event loop group instead of a group of its own (not shut down at close). Its
+         * I/O handler must match the transport (an epoll group for {@link Transport#EPOLL}, say).
+         */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            Validation.setOnce("eventLoopGroup", this.eventLoopGroup);
+            if (ioThreads != null) {
+                throw new IllegalStateException("eventLoopGroup cannot be combined with ioThreads");
+            }
+            this.eventLoopGroup = Validation.notNull("eventLoopGroup", group);
+            return this;
+        }
+
+        /** The transport; default {@link Transport#AUTO}. */
+        public Builder transport(Transport transport) {
+            Validation.setOnce("transport", this.transport);
+            this.transport = Validation.notNull("transport", transport);
+            return this;
+        }
+
+        /**
+         * Listening sockets per frontend address, in [1, 64], sharing the port with {@code SO_REUSEPORT} so
+         * that the kernel spreads new connections across event loops; default {@code ioThreads} with epoll,
+         * 1 with NIO (which has no {@code SO_REUSEPORT}).
+         */
+        public Builder acceptors(int perAddress) {
+            Validation.setOnce("acceptors", this.acceptors);
+            this.acceptors = Validation.inRange("acceptors", perAddress, 1, 64);
+            return this;
+        }
+
+        /** Serves the stats page and admin actions on {@code 127.0.0.1:port} (0 = any free port). */
+        public Builder adminPort(int port) {
+            Validation.inRange("adminPort", port, 0, 65535);
+            return adminAddress(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        }
+
+        /**
+         * Serves the stats page and admin actions on {@code address}. There is no authentication: keep it on
+         * loopback, or behind something that authenticates.
+         */
+        public Builder adminAddress(InetSocketAddress address) {
+            Validation.setOnce("adminAddress", this.adminAddress);
+            this.adminAddress = Validation.notNull("adminAddress", address);
+            return this;
+        }
+
+        /** One log line per connection to logger {@code io.ha4j.proxy.tcplog} (format on {@link TcpBalancer}); default off. */
+        public Builder logConnections(boolean log) {
+            Validation.setOnce("logConnections", this.logConnections);
+            this.logConnections = log;
+            return this;
+        }
+
+        /** How long {@link TcpBalancer#close()} lets established connections finish, in [0, 1h]; default 30s. */
+        public Builder drainTimeout(Duration timeout) {
+            Validation.setOnce("drainTimeout", this.drainTimeout);
+            this.drainTimeout = Validation.inRange("drainTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * When no primary server is available, use all available backups (HAProxy {@code option allbackups})
+         * instead of only the first one in declaration order; default false.
+         */
+        public Builder allBackups(boolean all) {
+            Validation.setOnce("allBackups", this.allBackups);
+            this.allBackups = all;
+            return this;
+        }
+
+        /** Validates and builds; at least one frontend is required. */
+        public TcpBalancer build() {
+            if (frontends.isEmpty()) {
+                throw new IllegalStateException("bind: at least one frontend address is required");
+            }
+            return new TcpBalancer(this);
+        }
+    }
+}
