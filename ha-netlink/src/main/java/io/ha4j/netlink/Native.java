@@ -112,6 +112,10 @@ final class Native {
 
         int setns(int fd, int namespaceType);
 
+        long malloc(@size_t long size);
+
+        void free(long address);
+
         @IgnoreError
         String strerror(int errno);
     }
@@ -167,6 +171,26 @@ final class Native {
     static Pointer allocate(int size) throws IOException {
         Pointer p = Memory.allocateDirect(runtime(), size, true);
         return p;
+    }
+
+    /**
+     * Native memory owned by a socket and released by its {@code close()} (not left to the garbage
+     * collector, which does not run for native memory pressure): freed with {@link #free}.
+     */
+    static Pointer malloc(int size) throws IOException {
+        long address = libc().malloc(size);
+        if (address == 0) {
+            throw error("malloc(" + size + ")", Errno.ENOMEM);
+        }
+        Pointer p = Pointer.wrap(Holder.RUNTIME, address, size);
+        p.setMemory(0, size, (byte) 0);
+        return p;
+    }
+
+    static void free(Pointer p) {
+        if (p != null && Holder.LIBC != null) {
+            Holder.LIBC.free(p.address());
+        }
     }
 
     static NativeException error(String call) {

@@ -17,7 +17,12 @@ public class NativeException extends IOException {
     private final int errno;
 
     NativeException(String call, int errno, String description) {
-        super(message(call, errno, description));
+        this(call, errno, description, Errno.hint(errno));
+    }
+
+    /** With a hint of the caller's instead of the errno's usual one. */
+    NativeException(String call, int errno, String description, String hint) {
+        super(message(call, errno, description, hint));
         this.call = call;
         this.errno = errno;
     }
@@ -42,12 +47,11 @@ public class NativeException extends IOException {
         return errno == Errno.EPERM || errno == Errno.EACCES;
     }
 
-    private static String message(String call, int errno, String description) {
+    private static String message(String call, int errno, String description, String hint) {
         StringBuilder sb = new StringBuilder(call).append(" failed: ").append(Errno.name(errno));
         if (description != null && !description.isEmpty()) {
             sb.append(" (").append(description).append(')');
         }
-        String hint = Errno.hint(errno);
         if (hint != null) {
             sb.append(" - ").append(hint);
         }

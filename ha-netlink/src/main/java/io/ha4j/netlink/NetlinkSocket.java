@@ -22,14 +22,14 @@ final class NetlinkSocket implements AutoCloseable {
     private boolean closed;
 
     NetlinkSocket(int groups) throws IOException {
-        this.buffer = Native.allocate(BUFFER_SIZE);
         this.kernel = SockAddr.netlink(0, 0);
         this.pollfds = Native.allocate(16);
         int socket = Native.socket(Native.AF_NETLINK, Native.SOCK_RAW, NETLINK_ROUTE, "AF_NETLINK, SOCK_RAW, NETLINK_ROUTE");
         try {
             Native.bind(socket, SockAddr.netlink(0, groups), SockAddr.NL_SIZE,
                     "AF_NETLINK groups 0x" + Integer.toHexString(groups));
-        } catch (IOException e) {
+            this.buffer = Native.malloc(BUFFER_SIZE);
+        } catch (IOException | RuntimeException e) {
             Native.close(socket);
             throw e;
         }
@@ -89,6 +89,7 @@ final class NetlinkSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             Native.close(fd);
+            Native.free(buffer);
         }
     }
 }

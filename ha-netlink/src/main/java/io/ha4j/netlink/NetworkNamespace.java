@@ -44,12 +44,18 @@ public final class NetworkNamespace {
             } catch (NativeException e) {
                 if (e.errno() == Errno.ENOENT) {
                     throw new NativeException("open(/var/run/netns/" + name + ")", Errno.ENOENT,
-                            "no network namespace named '" + name + "' (see `ip netns list`)");
+                            "No such file or directory", "no network namespace named '" + name + "' (see `ip netns list`)");
                 }
                 throw e;
             }
             try {
                 Native.setns(target, Native.CLONE_NEWNET, "netns " + name);
+            } catch (NativeException e) {
+                if (e.isPermissionDenied()) {
+                    throw new NativeException(e.call(), e.errno(), "Operation not permitted",
+                            "needs CAP_SYS_ADMIN to enter a network namespace (run as root)");
+                }
+                throw e;
             } finally {
                 Native.close(target);
             }

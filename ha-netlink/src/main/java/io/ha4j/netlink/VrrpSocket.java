@@ -49,9 +49,23 @@ public final class VrrpSocket implements AutoCloseable {
     public static final InetAddress IPV6_GROUP =
             literal(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
 
-    private static final int RECEIVE_BUFFER = 65536;
+    /**
+     * Largest VRRP packet handled: a VRRPv3 IPv6 advert with 255 addresses is 8 + 255 * 16 = 4088 bytes;
+     * bigger packets are reported truncated.
+     */
+    private static final int BUFFER_SIZE = 8192;
     private static final int CONTROL_BUFFER = 256;
     private static final int MSGHDR_SIZE = 56;
+    // One malloc'ed block per socket, freed by close().
+    private static final int SEND_OFFSET = 0;
+    private static final int DATA_OFFSET = SEND_OFFSET + BUFFER_SIZE;
+    private static final int CONTROL_OFFSET = DATA_OFFSET + BUFFER_SIZE;
+    private static final int MESSAGE_OFFSET = CONTROL_OFFSET + CONTROL_BUFFER;
+    private static final int NAME_OFFSET = MESSAGE_OFFSET + 64;
+    private static final int DESTINATION_OFFSET = NAME_OFFSET + 32;
+    private static final int IOV_OFFSET = DESTINATION_OFFSET + 32;
+    private static final int POLL_OFFSET = IOV_OFFSET + 16;
+    private static final int MEMORY_SIZE = POLL_OFFSET + 16;
 
     private final Options options;
     private final int ifindex;
@@ -62,6 +76,7 @@ public final class VrrpSocket implements AutoCloseable {
     private final WakeupFd wakeup;
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
+    private final Pointer memory;
     private final Pointer sendBuffer;
     private final Pointer destination;
     private final Pointer message;
@@ -70,12 +85,12 @@ public final class VrrpSocket implements AutoCloseable {
     private final Pointer control;
     private final Pointer data;
     private final Pointer pollfds;
-    private final byte[] scratch = new byte[RECEIVE_BUFFER];
+    private final byte[] scratch = new byte[BUFFER_SIZE];
     private final int[] pollSet;
     private volatile boolean closed;
 
-    private VrrpSocket(Options options, int ifindex, InetAddress source, int sendFd, int receiveFd, WakeupFd wakeup)
-            throws IOException {
+    private VrrpSocket(Options options, int ifindex, InetAddress source, int sendFd, int receiveFd, WakeupFd wakeup,
+                       Pointer memory) throws IOException {
         this.options = options;
         this.ifindex = ifindex;
         this.source = source;
@@ -83,17 +98,18 @@ public final class VrrpSocket implements AutoCloseable {
         this.sendFd = sendFd;
         this.receiveFd = receiveFd;
         this.wakeup = wakeup;
-        this.sendBuffer = Native.allocate(RECEIVE_BUFFER);
-        this.destination = Native.allocate(SockAddr.IN6_SIZE);
-        this.message = Native.allocate(MSGHDR_SIZE);
-        this.name = Native.allocate(SockAddr.IN6_SIZE);
-        this.iov = Native.allocate(16);
-        this.control = Native.allocate(CONTROL_BUFFER);
-        this.data = Native.allocate(RECEIVE_BUFFER);
-        this.pollfds = Native.allocate(16);
+        this.memory = memory;
+        this.sendBuffer = memory.slice(SEND_OFFSET, BUFFER_SIZE);
+        this.data = memory.slice(DATA_OFFSET, BUFFER_SIZE);
+        this.control = memory.slice(CONTROL_OFFSET, CONTROL_BUFFER);
+        this.message = memory.slice(MESSAGE_OFFSET, MSGHDR_SIZE);
+        this.name = memory.slice(NAME_OFFSET, 32);
+        this.destination = memory.slice(DESTINATION_OFFSET, 32);
+        this.iov = memory.slice(IOV_OFFSET, 16);
+        this.pollfds = memory.slice(POLL_OFFSET, 16);
         this.pollSet = new int[] {receiveFd, wakeup.fd()};
         iov.putAddress(0, data.address());
-        iov.putLong(8, RECEIVE_BUFFER);
+        iov.putLong(8, BUFFER_SIZE);
     }
 
     /**
@@ -118,17 +134,20 @@ public final class VrrpSocket implements AutoCloseable {
         int sendFd = -1;
         int receiveFd = -1;
         WakeupFd wakeup = null;
+        Pointer memory = null;
         try {
             sendFd = openSendSocket(options, ifindex, source);
             receiveFd = openReceiveSocket(options, ifindex, source);
             wakeup = new WakeupFd();
-            return new VrrpSocket(options, ifindex, source, sendFd, receiveFd, wakeup);
+            memory = Native.malloc(MEMORY_SIZE);
+            return new VrrpSocket(options, ifindex, source, sendFd, receiveFd, wakeup, memory);
         } catch (IOException | RuntimeException e) {
             Native.close(sendFd);
             Native.close(receiveFd);
             if (wakeup != null) {
                 wakeup.close();
             }
+            Native.free(memory);
             throw e;
         }
     }
@@ -267,7 +286,7 @@ public final class VrrpSocket implements AutoCloseable {
                     + (ipv6 ? "IPv6" : "IPv4") + " like this socket");
         }
         int length = pdu.remaining();
-        Validation.inRange("pdu length", length, 0, RECEIVE_BUFFER - 1);
+        Validation.inRange("pdu length", length, 0, BUFFER_SIZE);
         sendLock.lock();
         try {
             if (closed) {
@@ -349,7 +368,7 @@ public final class VrrpSocket implements AutoCloseable {
                 throw Native.error("recvmsg(VRRP dev " + options.interfaceName + ")", errno);
             }
         }
-        int copied = (int) Math.min(n, RECEIVE_BUFFER);
+        int copied = (int) Math.min(n, BUFFER_SIZE);
         boolean kernelTruncated = (message.getInt(48) & Native.MSG_TRUNC) != 0;
         int packetIfindex = 0;
         int ttl = -1;
@@ -443,6 +462,7 @@ public final class VrrpSocket implements AutoCloseable {
             Native.close(sendFd);
             Native.close(receiveFd);
             wakeup.close();
+            Native.free(memory);
         } finally {
             sendLock.unlock();
             receiveLock.unlock();

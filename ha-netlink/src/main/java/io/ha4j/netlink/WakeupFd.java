@@ -11,18 +11,32 @@ final class WakeupFd implements AutoCloseable {
 
     private final int fd;
     private final Pointer scratch;
+    private boolean closed;
 
     WakeupFd() throws IOException {
-        this.scratch = Native.allocate(8);
         this.fd = Native.eventfd();
+        Pointer memory;
+        try {
+            memory = Native.malloc(16);
+        } catch (IOException | RuntimeException e) {
+            Native.close(fd);
+            throw e;
+        }
+        this.scratch = memory;
     }
 
     int fd() {
         return fd;
     }
 
-    /** Makes the fd readable until {@link #drain()}. Safe from any thread. */
-    void signal() {
+    /**
+     * Makes the fd readable until {@link #drain()}. Safe from any thread until {@link #close()}; owners
+     * guarantee no signal races the close.
+     */
+    synchronized void signal() {
+        if (closed) {
+            return;
+        }
         try {
             scratch.putLong(0, 1L);
             Native.libc().write(fd, scratch, 8);
@@ -32,13 +46,18 @@ final class WakeupFd implements AutoCloseable {
     }
 
     /** Consumes pending signals (non-blocking). */
-    void drain() throws IOException {
-        Pointer buffer = Native.allocate(8);
-        Native.libc().read(fd, buffer, 8);
+    synchronized void drain() throws IOException {
+        if (!closed) {
+            Native.libc().read(fd, scratch.slice(8, 8), 8);
+        }
     }
 
     @Override
-    public void close() {
-        Native.close(fd);
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Native.close(fd);
+            Native.free(scratch);
+        }
     }
 }
