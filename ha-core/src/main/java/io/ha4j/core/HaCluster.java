@@ -116,7 +116,8 @@ public final class HaCluster implements AutoCloseable {
     /**
      * Starts every component, phase by phase.
      *
-     * @throws IllegalStateException if called more than once or after {@link #close()}
+     * @throws IllegalStateException if called more than once or after {@link #close()}, or if {@link #close()}
+     *         was called from inside this call (by a component's {@code start} or a listener on this thread)
      * @throws HaStartException if a component failed to start; the cluster is then closed
      */
     public void start() {
@@ -128,6 +129,7 @@ public final class HaCluster implements AutoCloseable {
             context = newContext();
             publish(new HaEvent(name, "", "STARTING", "", context.clock().nanoTime()));
             for (HaComponent component : components) {
+                ensureNotClosedDuringStart();
                 try {
                     started.add(component); // closed on failure too, even half-started
                     component.start(context);
@@ -140,7 +142,19 @@ public final class HaCluster implements AutoCloseable {
                     throw failure;
                 }
             }
+            ensureNotClosedDuringStart();
             publish(new HaEvent(name, "STARTING", "STARTED", "", context.clock().nanoTime()));
+        }
+    }
+
+    /**
+     * A component or a listener on the starting thread may call {@link #close()} from inside {@code start()}
+     * (the lock is re-entrant); that close already stopped what had started, so starting must not go on.
+     */
+    private void ensureNotClosedDuringStart() {
+        if (state.get() != State.STARTED) {
+            throw new IllegalStateException("cluster '" + name + "' was closed during start(); the components"
+                    + " started so far have been closed");
         }
     }
 

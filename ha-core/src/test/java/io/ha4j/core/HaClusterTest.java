@@ -156,4 +156,54 @@ class HaClusterTest {
         cluster.close();
         LifecyclePropertyTest.assertNoThreadsLeft("ha4j-threads-", "after close");
     }
+
+    @Test
+    void closeFromInsideStartStopsTheStart() throws Exception {
+        HaCluster[] self = new HaCluster[1];
+        HaComponent closer = new HaComponent() {
+            @Override
+            public String name() {
+                return "closer";
+            }
+
+            @Override
+            public Phase phase() {
+                return Phase.BALANCERS;
+            }
+
+            @Override
+            public void start(ComponentContext context) {
+                log.add("start closer");
+                self[0].close();
+            }
+
+            @Override
+            public void close() {
+                log.add("close closer");
+            }
+        };
+        TestComponent later = TestComponent.ok("later", Phase.VRRP, log);
+        self[0] = HaCluster.builder().name("reentrant")
+                .add(TestComponent.ok("first", Phase.HEALTH_CHECKS, log)).add(closer).add(later).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, self[0]::start);
+        assertTrue(e.getMessage().contains("closed during start()"), e.getMessage());
+        assertEquals(List.of("start first", "start closer", "close closer", "close first"), log);
+        assertEquals(0, later.starts.get());
+        assertEquals(HaCluster.State.CLOSED, self[0].state());
+        LifecyclePropertyTest.assertNoThreadsLeft("ha4j-reentrant-", "closed during start");
+    }
+
+    @Test
+    void closeFromAStartingListenerStartsNothing() {
+        TestComponent c = TestComponent.ok("c", Phase.BALANCERS, log);
+        HaCluster[] self = new HaCluster[1];
+        self[0] = HaCluster.builder().name("listener-closes").add(c).listener(event -> {
+            if (event.state().equals("STARTING")) {
+                self[0].close();
+            }
+        }).build();
+        assertThrows(IllegalStateException.class, self[0]::start);
+        assertEquals(0, c.starts.get());
+        assertEquals(HaCluster.State.CLOSED, self[0].state());
+    }
 }
