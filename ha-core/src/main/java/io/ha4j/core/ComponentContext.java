@@ -126,7 +126,12 @@ public final class ComponentContext implements AutoCloseable {
         return b;
     }
 
-    /** Closes what this context created itself (only {@link #standalone(String)} contexts own anything). */
+    /**
+     * Closes what this context owns: resources given to {@link Builder#owning}, the threads of a
+     * {@link #standalone(String)} context, and the blocking pool {@link Builder#build()} created when none was
+     * given. A scheduler or executor passed in from outside is left alone. Waits up to five seconds for an
+     * owned blocking pool to finish.
+     */
     @Override
     public void close() {
         for (AutoCloseable c : owned) {

@@ -217,4 +217,27 @@ class HealthCheckerTest {
         assertTrue(up.run(Duration.ofSeconds(1)).isPassed());
         assertEquals("etcd quorum is false", down.run(Duration.ofSeconds(1)).reason());
     }
+
+    @Test
+    void defaultsAreHaproxysAndTheKubernetesPresetIsTheIssues() {
+        HealthChecker plain = HealthChecker.builder("d").check(HealthCheck.of("t", () -> true)).build();
+        assertEquals(Duration.ofSeconds(2), plain.inter());
+        assertEquals(Duration.ofSeconds(2), plain.fastInter());
+        assertEquals(Duration.ofSeconds(2), plain.downInter());
+        assertEquals(Duration.ofSeconds(2), plain.timeout(), "timeout defaults to inter, as HAProxy without timeout check");
+        assertEquals(2, plain.rise());
+        assertEquals(3, plain.fall());
+        assertEquals(HealthStatus.UP, plain.status());
+        assertEquals(2, plain.health(), "init-state up: health = rise, one failure from DOWN");
+
+        HealthChecker k8s = HealthChecker.builder("k").kubernetesDefaults()
+                .check(HttpCheck.kubernetesReadyz("198.18.0.11", 6443, TlsOptions.trustAll())).build();
+        assertEquals(Duration.ofSeconds(2), k8s.inter());
+        assertEquals(Duration.ofSeconds(1), k8s.fastInter());
+        assertEquals(Duration.ofSeconds(5), k8s.downInter());
+        assertEquals(Duration.ofSeconds(5), k8s.timeout());
+        assertEquals(2, k8s.rise());
+        assertEquals(3, k8s.fall());
+        assertEquals("GET https://198.18.0.11:6443/readyz expect 200", k8s.check().description());
+    }
 }
