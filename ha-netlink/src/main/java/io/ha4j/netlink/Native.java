@@ -187,6 +187,11 @@ final class Native {
         return p;
     }
 
+    /** A window of {@code size} bytes at {@code offset} into memory from {@link #malloc}. */
+    static Pointer view(Pointer base, int offset, int size) {
+        return Pointer.wrap(Holder.RUNTIME, base.address() + offset, size);
+    }
+
     static void free(Pointer p) {
         if (p != null && Holder.LIBC != null) {
             Holder.LIBC.free(p.address());

@@ -48,7 +48,7 @@ final class WakeupFd implements AutoCloseable {
     /** Consumes pending signals (non-blocking). */
     synchronized void drain() throws IOException {
         if (!closed) {
-            Native.libc().read(fd, scratch.slice(8, 8), 8);
+            Native.libc().read(fd, Native.view(scratch, 8, 8), 8);
         }
     }
 
