@@ -43,7 +43,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             batchBytes += ((ByteBuf) msg).readableBytes();
         }
         if (peer == null) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+            session.holdEarly(msg);
             return;
         }
         peer.write(msg, peer.voidPromise());

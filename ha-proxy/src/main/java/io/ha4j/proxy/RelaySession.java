@@ -10,6 +10,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,8 @@ final class RelaySession implements Runnable {
     private int retries;
     private List<Server> tried;
     private ScheduledFuture<?> timer;
+    /** Bytes the client sent before the backend connection was up (see {@link #holdEarly}). */
+    private ArrayDeque<Object> early;
     private char cause = '-';
     private char termPhase = '-';
     private boolean closed;
@@ -121,7 +124,19 @@ final class RelaySession implements Runnable {
             lastClientReadNanos = connectedNanos;
             lastServerReadNanos = connectedNanos;
             rearmTimer();
-            client.read();
+            if (early != null) {
+                Object m;
+                while ((m = early.poll()) != null) {
+                    server.write(m, server.voidPromise());
+                }
+                server.flush();
+                early = null;
+            }
+            if (clientInputShut) {
+                server.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+            } else {
+                client.read();
+            }
             server.read();
             return;
         }
@@ -159,6 +174,21 @@ final class RelaySession implements Runnable {
                 connect(again);
             }
         }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Keeps what the client sent before the backend connection is up. Reads are off until then, but epoll
+     * still reads once when the client half-closes (EPOLLRDHUP), so at most one read batch lands here.
+     */
+    void holdEarly(Object msg) {
+        if (closed) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (early == null) {
+            early = new ArrayDeque<>(4);
+        }
+        early.add(msg);
     }
 
     void readBatchDone(boolean clientSide, long bytes) {
@@ -219,10 +249,11 @@ final class RelaySession implements Runnable {
             close('-', '-');
             return;
         }
-        Channel peer = clientSide ? server : client;
-        if (peer != null) {
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+        if (connectedNanos < 0) {
+            return; // passed on once connected
         }
+        Channel peer = clientSide ? server : client;
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
         rearmTimer();
     }
 
@@ -338,6 +369,13 @@ final class RelaySession implements Runnable {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+        if (early != null) {
+            Object m;
+            while ((m = early.poll()) != null) {
+                io.netty.util.ReferenceCountUtil.release(m);
+            }
+            early = null;
         }
         closeAfterFlush(client);
         if (server != null) {
