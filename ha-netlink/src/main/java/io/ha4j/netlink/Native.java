@@ -34,9 +34,7 @@ final class Native {
     static final int SOL_SOCKET = 1;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
-    static final int SOL_NETLINK = 270;
 
-    static final int SO_RCVBUF = 8;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
 
@@ -69,9 +67,6 @@ final class Native {
     static final int MSG_DONTWAIT = 0x40;
 
     static final short POLLIN = 0x1;
-    static final short POLLERR = 0x8;
-    static final short POLLHUP = 0x10;
-    static final short POLLNVAL = 0x20;
 
     static final int O_RDONLY = 0;
     static final int O_CLOEXEC = 0x80000;
@@ -86,8 +81,6 @@ final class Native {
         int bind(int fd, @In Pointer address, int addressLength);
 
         int setsockopt(int fd, int level, int option, @In Pointer value, int valueLength);
-
-        int getsockname(int fd, @Out Pointer address, @In @Out Pointer addressLength);
 
         @ssize_t long sendto(int fd, @In Pointer buffer, @size_t long length, int flags,
                              @In Pointer address, int addressLength);
@@ -105,8 +98,6 @@ final class Native {
         @ssize_t long read(int fd, @Out Pointer buffer, @size_t long length);
 
         @ssize_t long write(int fd, @In Pointer buffer, @size_t long length);
-
-        int if_nametoindex(String name);
 
         int open(String path, int flags);
 
@@ -320,14 +311,6 @@ final class Native {
             throw error("eventfd");
         }
         return fd;
-    }
-
-    static int ifNameToIndex(String interfaceName) throws IOException {
-        int index = libc().if_nametoindex(interfaceName);
-        if (index == 0) {
-            throw error("if_nametoindex(" + interfaceName + ")");
-        }
-        return index;
     }
 
     static int open(String path, int flags) throws IOException {

@@ -2,7 +2,6 @@ package io.ha4j.netlink;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import jnr.ffi.Pointer;
@@ -93,9 +92,5 @@ final class SockAddr {
     static short htons(int value) {
         short s = (short) value;
         return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? s : Short.reverseBytes(s);
-    }
-
-    static boolean isIpv6(InetAddress a) {
-        return a instanceof Inet6Address;
     }
 }

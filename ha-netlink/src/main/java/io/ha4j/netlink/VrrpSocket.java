@@ -44,10 +44,10 @@ public final class VrrpSocket implements AutoCloseable {
     /** IP protocol number of VRRP. */
     public static final int PROTOCOL = 112;
     /** The IPv4 VRRP multicast group, 224.0.0.18. */
-    public static final InetAddress IPV4_GROUP = literal(new byte[] {(byte) 224, 0, 0, 18});
+    public static final InetAddress IPV4_GROUP = address(new byte[] {(byte) 224, 0, 0, 18});
     /** The IPv6 VRRP multicast group, ff02::12. */
     public static final InetAddress IPV6_GROUP =
-            literal(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
+            address(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
 
     /**
      * Largest VRRP packet handled: a VRRPv3 IPv6 advert with 255 addresses is 8 + 255 * 16 = 4088 bytes;
@@ -475,10 +475,6 @@ public final class VrrpSocket implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
-    }
-
-    private static InetAddress literal(byte[] bytes) {
-        return address(bytes);
     }
 
     /**

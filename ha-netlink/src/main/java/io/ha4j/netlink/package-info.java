@@ -13,6 +13,7 @@
  * stays there, whatever thread uses it later. Open them inside {@link io.ha4j.netlink.NetworkNamespace#run}
  * to work in another namespace.
  *
- * <p>The JNR bindings ({@code Native}) and the message codecs are package-private and not API.
+ * <p>Platforms: Linux x86_64 and arm64 (64-bit only; every struct laid out by hand here has the same layout on
+ * both). The JNR bindings ({@code Native}) and the message codecs are package-private and not API.
  */
 package io.ha4j.netlink;

@@ -216,6 +216,8 @@ class VrrpSocketTest {
             assertEquals(1, into.get(4) & 0xff, "auth type PASS");
             assertEquals(198, into.get(8) & 0xff);
             assertEquals(201, into.get(11) & 0xff);
+            keepalived.awaitLog("Entering MASTER STATE", Duration.ofSeconds(15));
+            assertTrue(k.addresses().contains("198.18.0.201/32"), k.addresses().toString());
         }
     }
 }

@@ -36,10 +36,13 @@ public final class KeepalivedProcess implements AutoCloseable {
     private final Path directory;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
+    private final Thread shutdownHook;
 
     private KeepalivedProcess(Process process, Path directory) {
         this.process = process;
         this.directory = directory;
+        this.shutdownHook = new Thread(this::kill, "keepalived-cleanup-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         this.reader = new Thread(this::readOutput, "keepalived-log-" + process.pid());
         this.reader.setDaemon(true);
         this.reader.start();
@@ -127,9 +130,21 @@ public final class KeepalivedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** SIGTERM, SIGKILL after 5 s, then deletes the temp directory. Idempotent. */
+    /**
+     * SIGTERM, SIGKILL after 5 s, then deletes the temp directory. Idempotent. A JVM shutdown hook does the
+     * same for a process a test forgot to close.
+     */
     @Override
     public void close() {
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+    }
+
+    private void kill() {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
