@@ -1,0 +1,85 @@
+package io.ha4j.vrrp;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a {@link VrrpTransport.Factory} needs to open a transport for one instance: interface, address
+ * family, the multicast group or the unicast peers, and the configured source address.
+ */
+public final class TransportSpec {
+
+    /** 224.0.0.18 */
+    public static final InetAddress IPV4_GROUP = group(new byte[] {(byte) 224, 0, 0, 18});
+    /** ff02::12 */
+    public static final InetAddress IPV6_GROUP =
+            group(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
+
+    private final String instanceName;
+    private final String interfaceName;
+    private final int virtualRouterId;
+    private final boolean ipv6;
+    private final InetAddress unicastSource;
+    private final List<InetAddress> unicastPeers;
+
+    TransportSpec(String instanceName, String interfaceName, int virtualRouterId, boolean ipv6,
+                  InetAddress unicastSource, List<InetAddress> unicastPeers) {
+        this.instanceName = instanceName;
+        this.interfaceName = interfaceName;
+        this.virtualRouterId = virtualRouterId;
+        this.ipv6 = ipv6;
+        this.unicastSource = unicastSource;
+        this.unicastPeers = List.copyOf(unicastPeers);
+    }
+
+    public String instanceName() {
+        return instanceName;
+    }
+
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    public int virtualRouterId() {
+        return virtualRouterId;
+    }
+
+    public boolean isIpv6() {
+        return ipv6;
+    }
+
+    /** Whether adverts go to the multicast group (no unicast peers configured). */
+    public boolean isMulticast() {
+        return unicastPeers.isEmpty();
+    }
+
+    /** The group of this family: 224.0.0.18 or ff02::12. */
+    public InetAddress group() {
+        return ipv6 ? IPV6_GROUP : IPV4_GROUP;
+    }
+
+    /** keepalived's {@code unicast_src_ip} / {@code mcast_src_ip}, if configured. */
+    public Optional<InetAddress> unicastSource() {
+        return Optional.ofNullable(unicastSource);
+    }
+
+    /** keepalived's {@code unicast_peer} list; empty for multicast. */
+    public List<InetAddress> unicastPeers() {
+        return unicastPeers;
+    }
+
+    private static InetAddress group(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TransportSpec{" + instanceName + " dev " + interfaceName + " vrid " + virtualRouterId
+                + (ipv6 ? " IPv6" : " IPv4") + (isMulticast() ? " multicast" : " unicast " + unicastPeers) + "}";
+    }
+}

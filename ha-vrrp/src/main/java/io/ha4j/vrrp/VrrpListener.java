@@ -1,0 +1,57 @@
+package io.ha4j.vrrp;
+
+/**
+ * Told when a {@link VrrpInstance} changes state. Override {@link #stateChanged} to see every transition, or
+ * the per-state methods it calls by default.
+ *
+ * <p>Contract (Curator's {@code LeaderLatchListener}):
+ * <ul>
+ *   <li>Called on the instance's scheduler thread unless the listener was added with an executor; it must not
+ *       block there. Callbacks of one instance arrive in order on that thread or on a single-threaded
+ *       executor.</li>
+ *   <li>By the time a callback runs the state may already have changed (a higher-priority router appeared, a
+ *       check failed): {@link VrrpInstance#isMaster()} may be false inside {@link #onMaster}. The opposite
+ *       callback always follows, so act on the latest call, not on a snapshot.</li>
+ *   <li>On {@code onMaster} the adverts are out and the VIPs are added; on leaving MASTER the VIPs were
+ *       removed before the callback.</li>
+ *   <li>A listener that throws is logged and contained; it never stops the instance.</li>
+ * </ul>
+ */
+public interface VrrpListener {
+
+    /** Every transition; by default dispatches to the per-state methods below. */
+    default void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, String reason) {
+        switch (to) {
+            case MASTER:
+                onMaster(instance);
+                break;
+            case BACKUP:
+                onBackup(instance);
+                break;
+            case FAULT:
+                onFault(instance, reason);
+                break;
+            case STOP:
+                onStopped(instance);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** This node now holds the virtual addresses. */
+    default void onMaster(VrrpInstance instance) {
+    }
+
+    /** This node is a backup (at start, or after losing mastership). */
+    default void onBackup(VrrpInstance instance) {
+    }
+
+    /** This node cannot serve: {@code reason} names the failed check, interface or sync-group member. */
+    default void onFault(VrrpInstance instance, String reason) {
+    }
+
+    /** The instance was closed; it released its addresses. Last callback. */
+    default void onStopped(VrrpInstance instance) {
+    }
+}

@@ -1,0 +1,437 @@
+package io.ha4j.vrrp;
+
+/**
+ * The VRRP protocol engine of one instance, free of I/O and threads (Aeron's {@code Election} style): inputs
+ * are method calls that carry the current time, outputs are calls on {@link VrrpActions}, and
+ * {@link #doWork(long)} fires whatever timer is due. The host calls {@link #nextDeadline()} to know when to
+ * call {@code doWork} again. Not thread-safe: one thread at a time (the instance's scheduler thread, or a
+ * test).
+ *
+ * <p>Timers follow keepalived exactly (vrrp.md §1.2), in microseconds like keepalived then scaled to nanos:
+ * <ul>
+ *   <li>v2 {@code Skew_Time = (256 - prio) / 256 s}; v3 {@code Skew_Time = (256 - prio) * Master_Adver_Interval / 256};</li>
+ *   <li>{@code Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time}, where {@code prio} is the effective
+ *       priority, or 255 for an address owner;</li>
+ *   <li>a v3 backup adopts the master's advert interval and reverts to its own when it becomes master or leaves
+ *       FAULT;</li>
+ *   <li>a tracking priority change while BACKUP shifts the running down timer by the change in
+ *       {@code Master_Down_Interval}.</li>
+ * </ul>
+ */
+final class VrrpStateMachine {
+
+    static final long NONE = Long.MAX_VALUE;
+
+    /** Fault causes: a tracked check or interface with weight 0, the instance's interface, a sync-group member. */
+    static final int FAULT_TRACKING = 1;
+    static final int FAULT_SYNC_GROUP = 2;
+
+    private static final int DOWN_TIMER_ADVERTS = 3;
+
+    private final VrrpActions actions;
+    private final int version;
+    private final int basePriority;
+    private final int advertIntervalCs;
+    private final boolean preempt;
+    private final long preemptDelayNs;
+    private final boolean startAsMaster;
+    private final int garpRepeat;
+    private final long garpDelayNs;
+    private final long garpRefreshNs;
+    private final int garpRefreshRepeat;
+    private final boolean lowerPrioNoAdvert;
+
+    private final byte[] primaryAddress = new byte[16];
+    private int primaryAddressLength;
+
+    private VrrpState state = VrrpState.INITIALIZE;
+    private int effectivePriority;
+    private int masterAdverIntervalCs;
+    private int faults;
+    private String faultReason = "";
+
+    private long downDeadline = NONE;
+    private long advertDeadline = NONE;
+    private long garpDelayDeadline = NONE;
+    private long garpRefreshDeadline = NONE;
+    private long preemptDeadline = NONE;
+    private String downReason = "";
+
+    VrrpStateMachine(VrrpActions actions, Config config) {
+        this.actions = actions;
+        this.version = config.version;
+        this.basePriority = config.priority;
+        this.advertIntervalCs = config.advertIntervalCs;
+        this.preempt = config.preempt;
+        this.preemptDelayNs = config.preemptDelayNs;
+        this.startAsMaster = config.startAsMaster;
+        this.garpRepeat = config.garpRepeat;
+        this.garpDelayNs = config.garpDelayNs;
+        this.garpRefreshNs = config.garpRefreshNs;
+        this.garpRefreshRepeat = config.garpRefreshRepeat;
+        this.lowerPrioNoAdvert = config.lowerPrioNoAdvert;
+        this.effectivePriority = config.priority;
+        this.masterAdverIntervalCs = config.advertIntervalCs;
+    }
+
+    /** The protocol options the machine needs; the instance fills it from its builder. */
+    static final class Config {
+        int version = 3;
+        int priority = 100;
+        int advertIntervalCs = 100;
+        boolean preempt = true;
+        long preemptDelayNs;
+        boolean startAsMaster;
+        int garpRepeat = 5;
+        long garpDelayNs = 5_000_000_000L;
+        long garpRefreshNs;
+        int garpRefreshRepeat = 1;
+        boolean lowerPrioNoAdvert;
+    }
+
+    /** Our primary address: the advert source, compared on equal priority. */
+    void primaryAddress(byte[] address, int length) {
+        System.arraycopy(address, 0, primaryAddress, 0, length);
+        primaryAddressLength = length;
+    }
+
+    // ---------------------------------------------------------------------------------------------- inputs
+
+    /** RFC 5798 §6.4.1 Initialize: the Startup event. */
+    void start(long now) {
+        if (state != VrrpState.INITIALIZE) {
+            return;
+        }
+        if (faults != 0) {
+            enterFault(now, faultReason);
+        } else if (isOwner()) {
+            becomeMaster(now, "address owner (priority 255)");
+        } else if (startAsMaster) {
+            // keepalived's state MASTER below 255: wait one interval plus the smallest skew, then take over
+            enterBackup(now, masterAdverIntervalNs() + skewNs(255), "start (state MASTER)");
+        } else {
+            enterBackup(now, masterDownIntervalNs(), "start");
+        }
+    }
+
+    /**
+     * A valid advert (it passed every receive check).
+     *
+     * @param intervalCs the advert's interval in centiseconds (v2: seconds x 100)
+     * @param source     the sender's IP address (compared with ours on equal priority)
+     */
+    void onAdvert(int priority, int intervalCs, byte[] source, int sourceLength, long now) {
+        switch (state) {
+            case BACKUP:
+                backupReceived(priority, intervalCs, now);
+                break;
+            case MASTER:
+                masterReceived(priority, intervalCs, source, sourceLength, now);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Fires every due timer. */
+    void doWork(long now) {
+        if (state == VrrpState.BACKUP && now >= downDeadline) {
+            becomeMaster(now, downReason);
+            return;
+        }
+        if (state == VrrpState.MASTER) {
+            if (now >= advertDeadline) {
+                actions.sendAdvert(effectivePriority);
+                advertDeadline = now + advertIntervalNs();
+            }
+            if (now >= garpDelayDeadline) {
+                garpDelayDeadline = NONE;
+                actions.announce(garpRepeat);
+            }
+            if (now >= garpRefreshDeadline) {
+                garpRefreshDeadline = now + garpRefreshNs;
+                actions.announce(garpRefreshRepeat);
+            }
+        }
+    }
+
+    /** The earliest pending timer, or {@link #NONE}. */
+    long nextDeadline() {
+        switch (state) {
+            case BACKUP:
+                return downDeadline;
+            case MASTER:
+                return Math.min(advertDeadline, Math.min(garpDelayDeadline, garpRefreshDeadline));
+            default:
+                return NONE;
+        }
+    }
+
+    /**
+     * A new effective priority from tracking (already clamped by the caller; an owner's never changes). While
+     * BACKUP the running down timer moves by the change in Master_Down_Interval (keepalived).
+     */
+    void effectivePriority(int priority, long now) {
+        if (isOwner() || priority == effectivePriority) {
+            return;
+        }
+        long before = masterDownIntervalNs();
+        effectivePriority = priority;
+        if (state == VrrpState.BACKUP && downDeadline != NONE) {
+            downDeadline += masterDownIntervalNs() - before;
+        }
+    }
+
+    /** Sets or clears one fault cause; the instance is in FAULT while any is set. */
+    void fault(int cause, boolean failed, String reason, long now) {
+        int before = faults;
+        faults = failed ? faults | cause : faults & ~cause;
+        if (failed) {
+            faultReason = reason;
+        }
+        if (state == VrrpState.INITIALIZE || state == VrrpState.STOP) {
+            return;
+        }
+        if (before == 0 && faults != 0) {
+            enterFault(now, reason);
+        } else if (before != 0 && faults == 0) {
+            leaveFault(now, reason);
+        }
+    }
+
+    /**
+     * One of our VIPs was removed by someone else while MASTER: like keepalived, leave MASTER for BACKUP (the
+     * other VIPs are removed too) with a full down timer; if nobody else takes over, we become master again
+     * after Master_Down_Interval and put the addresses back.
+     */
+    void vipRemovedExternally(String reason, long now) {
+        if (state == VrrpState.MASTER) {
+            leaveMasterToBackup(now, masterDownIntervalNs(), reason);
+        }
+    }
+
+    /** Sync group: a member became master, so do we if we are a backup. */
+    void syncMaster(String reason, long now) {
+        if (state == VrrpState.BACKUP) {
+            becomeMaster(now, reason);
+        }
+    }
+
+    /** Sync group: a member left master for backup, so do we. */
+    void syncBackup(String reason, long now) {
+        if (state == VrrpState.MASTER) {
+            leaveMasterToBackup(now, masterDownIntervalNs(), reason);
+        }
+    }
+
+    /** Shutdown: a master sends priority 0 and removes its VIPs; every state goes to STOP. */
+    void shutdown(String reason, long now) {
+        if (state == VrrpState.STOP) {
+            return;
+        }
+        VrrpState from = state;
+        if (from == VrrpState.MASTER) {
+            actions.sendAdvert(0);
+            actions.removeVips();
+        }
+        clearTimers();
+        state = VrrpState.STOP;
+        actions.stateChanged(from, VrrpState.STOP, reason);
+    }
+
+    // ------------------------------------------------------------------------------------------- protocol
+
+    private void backupReceived(int priority, int intervalCs, long now) {
+        if (priority == 0) {
+            // §6.4.2: the master is stopping; take over after Skew_Time
+            downDeadline = now + skewNs(skewPriority());
+            downReason = "master sent priority 0";
+            return;
+        }
+        boolean higherOrEqual = priority >= effectivePriority;
+        boolean delaying = preemptDelayNs > 0 && (preemptDeadline == NONE || preemptDeadline > now);
+        if (!preempt || higherOrEqual || delaying) {
+            if (preemptDelayNs > 0) {
+                if (higherOrEqual) {
+                    preemptDeadline = NONE;
+                } else if (preemptDeadline == NONE) {
+                    preemptDeadline = now + preemptDelayNs;
+                }
+            }
+            if (version == 3) {
+                masterAdverIntervalCs = intervalCs;
+            }
+            downDeadline = now + masterDownIntervalNs();
+            downReason = "no advert for Master_Down_Interval";
+        } else {
+            downReason = "preempting lower priority master " + priority;
+        }
+    }
+
+    private void masterReceived(int priority, int intervalCs, byte[] source, int sourceLength, long now) {
+        if (priority == 0) {
+            // §6.4.3: another master is stopping; advertise at once so that backups do not take over
+            actions.sendAdvert(effectivePriority);
+            advertDeadline = now + advertIntervalNs();
+            return;
+        }
+        int ours = effectivePriority;
+        if (priority > ours || (priority == ours && compare(source, sourceLength) > 0)) {
+            if (version == 3) {
+                masterAdverIntervalCs = intervalCs;
+            }
+            leaveMasterToBackup(now, masterDownIntervalNs(),
+                    priority > ours ? "higher priority advert (" + priority + " > " + ours + ")"
+                            : "equal priority advert from a higher address");
+        } else if (!lowerPrioNoAdvert) {
+            // RFC 9568 / keepalived: answer a lower-priority master at once to force the election
+            actions.sendAdvert(effectivePriority);
+        }
+    }
+
+    private void becomeMaster(long now, String reason) {
+        VrrpState from = state;
+        masterAdverIntervalCs = advertIntervalCs;
+        preemptDeadline = NONE;
+        downDeadline = NONE;
+        actions.sendAdvert(effectivePriority);
+        state = VrrpState.MASTER;
+        actions.addVips();
+        actions.announce(garpRepeat);
+        advertDeadline = now + advertIntervalNs();
+        garpDelayDeadline = garpDelayNs > 0 ? now + garpDelayNs : NONE;
+        garpRefreshDeadline = garpRefreshNs > 0 ? now + garpRefreshNs : NONE;
+        actions.stateChanged(from, VrrpState.MASTER, reason);
+    }
+
+    private void leaveMasterToBackup(long now, long downIn, String reason) {
+        actions.removeVips();
+        enterBackup(now, downIn, reason);
+    }
+
+    private void enterBackup(long now, long downIn, String reason) {
+        VrrpState from = state;
+        clearTimers();
+        state = VrrpState.BACKUP;
+        downDeadline = now + downIn;
+        downReason = "no advert for Master_Down_Interval";
+        actions.stateChanged(from, VrrpState.BACKUP, reason);
+    }
+
+    private void enterFault(long now, String reason) {
+        VrrpState from = state;
+        if (from == VrrpState.FAULT) {
+            return;
+        }
+        if (from == VrrpState.MASTER) {
+            actions.sendAdvert(0);
+            actions.removeVips();
+        }
+        clearTimers();
+        state = VrrpState.FAULT;
+        actions.stateChanged(from, VrrpState.FAULT, reason);
+    }
+
+    private void leaveFault(long now, String reason) {
+        masterAdverIntervalCs = advertIntervalCs;
+        if (isOwner()) {
+            becomeMaster(now, "address owner (priority 255), " + reason);
+        } else {
+            enterBackup(now, masterDownIntervalNs(), reason);
+        }
+    }
+
+    private void clearTimers() {
+        downDeadline = NONE;
+        advertDeadline = NONE;
+        garpDelayDeadline = NONE;
+        garpRefreshDeadline = NONE;
+        preemptDeadline = NONE;
+    }
+
+    /** Unsigned comparison of {@code source} with our primary address. */
+    private int compare(byte[] source, int length) {
+        if (length != primaryAddressLength) {
+            return Integer.compare(length, primaryAddressLength);
+        }
+        for (int i = 0; i < length; i++) {
+            int c = Integer.compare(source[i] & 0xff, primaryAddress[i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    // --------------------------------------------------------------------------------------------- timers
+
+    private boolean isOwner() {
+        return basePriority == 255;
+    }
+
+    private int skewPriority() {
+        return isOwner() ? 255 : effectivePriority;
+    }
+
+    /** keepalived's VRRP_TIMER_SKEW_CALC for priority {@code prio}, in nanoseconds. */
+    long skewNs(int prio) {
+        return skewNs(version, prio, masterAdverIntervalCs);
+    }
+
+    static long skewNs(int version, int prio, int masterAdverIntervalCs) {
+        long p = 256 - prio;
+        long micros = version == 3 ? (p * masterAdverIntervalCs * 625) / 16 : (p * 1_000_000L) / 256;
+        return micros * 1000;
+    }
+
+    /** {@code 3 * Master_Adver_Interval + Skew_Time}. */
+    long masterDownIntervalNs() {
+        return DOWN_TIMER_ADVERTS * masterAdverIntervalNs() + skewNs(skewPriority());
+    }
+
+    static long masterDownIntervalNs(int version, int prio, int masterAdverIntervalCs) {
+        return DOWN_TIMER_ADVERTS * masterAdverIntervalCs * 10_000_000L + skewNs(version, prio, masterAdverIntervalCs);
+    }
+
+    private long masterAdverIntervalNs() {
+        return masterAdverIntervalCs * 10_000_000L;
+    }
+
+    private long advertIntervalNs() {
+        return advertIntervalCs * 10_000_000L;
+    }
+
+    // ----------------------------------------------------------------------------------------------- view
+
+    VrrpState state() {
+        return state;
+    }
+
+    int effectivePriority() {
+        return effectivePriority;
+    }
+
+    int masterAdverIntervalCs() {
+        return masterAdverIntervalCs;
+    }
+
+    int advertIntervalCs() {
+        return advertIntervalCs;
+    }
+
+    long downDeadline() {
+        return downDeadline;
+    }
+
+    long advertDeadline() {
+        return advertDeadline;
+    }
+
+    boolean inFault() {
+        return faults != 0;
+    }
+
+    boolean hasFault(int cause) {
+        return (faults & cause) != 0;
+    }
+}
