@@ -13,10 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a command and passes when it exits with status 0 within the timeout: keepalived's
@@ -107,30 +104,27 @@ public final class CommandCheck implements HealthCheck {
 
     /**
      * SIGTERM to the process and its descendants, SIGKILL to what is left after the grace period. Runs to the
-     * end even if the calling thread is interrupted (the interrupt is kept for the caller).
+     * end even if the calling thread is interrupted, before or during the kill (the interrupt is kept for the
+     * caller).
      */
     private void killTree(Process process) {
         boolean interrupted = Thread.interrupted();
-        try {
-            List<ProcessHandle> tree = treeOf(process.toHandle());
-            tree.forEach(ProcessHandle::destroy);
-            if (!awaitExit(tree, terminationGrace)) {
-                List<ProcessHandle> left = new ArrayList<>();
-                for (ProcessHandle h : tree) {
-                    if (h.isAlive()) {
-                        left.addAll(treeOf(h));
-                    }
-                }
-                left.forEach(ProcessHandle::destroyForcibly);
-                awaitExit(left, Duration.ofSeconds(5));
+        List<ProcessHandle> tree = treeOf(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        interrupted |= awaitExit(tree, terminationGrace);
+        List<ProcessHandle> left = new ArrayList<>();
+        for (ProcessHandle h : tree) {
+            if (isRunning(h)) {
+                left.addAll(treeOf(h));
             }
-            process.waitFor(5, TimeUnit.SECONDS); // reap our direct child
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        if (!left.isEmpty()) {
+            left.forEach(ProcessHandle::destroyForcibly);
+            interrupted |= awaitExit(left, Duration.ofSeconds(5));
+        }
+        interrupted |= awaitExit(List.of(process.toHandle()), Duration.ofSeconds(5)); // our child, reaped by the JDK
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -142,15 +136,39 @@ public final class CommandCheck implements HealthCheck {
         return tree;
     }
 
-    private static boolean awaitExit(List<ProcessHandle> handles, Duration wait) throws InterruptedException {
-        CompletableFuture<?>[] exits = handles.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(exits).get(Math.max(1L, wait.toNanos()), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
+    /**
+     * Waits until none of {@code handles} runs or {@code wait} has passed, polling every 10 ms. Interrupts do
+     * not cut the wait short (the kill must finish); returns whether one arrived.
+     */
+    private static boolean awaitExit(List<ProcessHandle> handles, Duration wait) {
+        boolean interrupted = false;
+        long deadline = Clock.system().nanoTime() + wait.toNanos();
+        while (handles.stream().anyMatch(CommandCheck::isRunning) && Clock.system().nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
+    }
+
+    /**
+     * Whether the process still runs code. {@link ProcessHandle#isAlive()} is also true for a zombie, which has
+     * exited and only waits for its new parent (init, or a container's PID 1 that may reap slowly) to collect
+     * it; on Linux the state in {@code /proc/<pid>/stat} tells them apart.
+     */
+    static boolean isRunning(ProcessHandle handle) {
+        if (!handle.isAlive()) {
             return false;
-        } catch (ExecutionException e) {
-            return handles.stream().noneMatch(ProcessHandle::isAlive);
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"), StandardCharsets.US_ASCII);
+            int nameEnd = stat.lastIndexOf(')');
+            char state = stat.charAt(nameEnd + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return handle.isAlive(); // no procfs (not Linux) or the process just went away
         }
     }
 

@@ -75,9 +75,9 @@ class CommandCheckTest {
         CommandCheck check = CommandCheck.builder("sh", "-c",
                 "echo $$ > sh.pid; sleep 60 & echo $! > child.pid; echo started; wait")
                 .workingDirectory(dir).build();
-        CheckResult r = check.run(Duration.ofMillis(700));
+        CheckResult r = check.run(Duration.ofMillis(2000));
         assertTrue(r.timedOut(), r::toString);
-        assertEquals("timeout after 700ms, command killed: started", r.reason());
+        assertEquals("timeout after 2s, command killed: started", r.reason());
         assertGone(pid("sh.pid"));
         assertGone(pid("child.pid"));
     }
@@ -87,7 +87,7 @@ class CommandCheckTest {
         CommandCheck check = CommandCheck.builder("sh", "-c",
                 "trap '' TERM; echo $$ > sh.pid; sleep 60 & echo $! > child.pid; wait; wait")
                 .workingDirectory(dir).terminationGrace(Duration.ofMillis(200)).build();
-        CheckResult r = check.run(Duration.ofMillis(700));
+        CheckResult r = check.run(Duration.ofMillis(2000));
         assertTrue(r.timedOut(), r::toString);
         assertGone(pid("sh.pid"));
         assertGone(pid("child.pid"));
