@@ -330,4 +330,18 @@ class HttpCheckTest {
                 () -> TlsOptions.builder().trustAll().clientKeyStore(pki.clientP12, "wrong".toCharArray()).build());
         assertNotNull(e.getMessage());
     }
+
+    @Test
+    void ipv6LiteralsAreBracketedInTheHostHeaderAndDescription() {
+        HttpCheck https6 = HttpCheck.builder("[fd00::11]", 6443).tls(TlsOptions.trustAll()).build();
+        assertEquals("fd00::11", https6.host());
+        assertEquals("[fd00::11]:6443", https6.hostHeader());
+        assertEquals("GET https://[fd00::11]:6443/ expect 200", https6.description());
+        assertEquals("198.18.0.11", HttpCheck.builder("198.18.0.11", 80).build().hostHeader(), "default port omitted");
+        assertEquals("api.example", HttpCheck.builder("api.example", 443).tls(TlsOptions.trustAll()).build().hostHeader());
+        assertEquals("api.example:80", HttpCheck.builder("api.example", 80).tls(TlsOptions.trustAll()).build().hostHeader());
+        assertTrue(TlsOptions.trustAll().serverNameFor("fd00::11").isEmpty());
+        assertTrue(TlsOptions.trustAll().serverNameFor("198.18.0.11").isEmpty());
+        assertEquals("api.example", TlsOptions.trustAll().serverNameFor("api.example").orElseThrow());
+    }
 }
