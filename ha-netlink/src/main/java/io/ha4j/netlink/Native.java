@@ -244,6 +244,20 @@ final class Native {
         setsockopt(fd, level, option, p, 4, name);
     }
 
+    /**
+     * Sets an option that older kernels lack (e.g. IPV6_MULTICAST_ALL before 4.20): ENOPROTOOPT is ignored,
+     * since the socket still works, only less strictly filtered.
+     */
+    static void setsockoptIfSupported(int fd, int level, int option, int value, String name) throws IOException {
+        try {
+            setsockopt(fd, level, option, value, name);
+        } catch (NativeException e) {
+            if (e.errno() != Errno.ENOPROTOOPT) {
+                throw e;
+            }
+        }
+    }
+
     static void bindToDevice(int fd, String interfaceName) throws IOException {
         byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
         Pointer p = allocate(name.length + 1);

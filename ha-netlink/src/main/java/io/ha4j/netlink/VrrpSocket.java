@@ -37,6 +37,9 @@ import jnr.ffi.Pointer;
  * <p><b>Namespaces.</b> The sockets are created in the network namespace of the thread that calls
  * {@link #open} and keep it whichever thread uses them later.
  *
+ * <p><b>Allocation.</b> The native buffers are allocated once per socket and freed by {@link #close()}; a
+ * receive allocates only the small {@link ReceivedPacket} and its addresses.
+ *
  * <p>Needs CAP_NET_RAW; without it {@link #open} throws a {@link NativeException} (EPERM) that says so.
  */
 public final class VrrpSocket implements AutoCloseable {
@@ -178,13 +181,13 @@ public final class VrrpSocket implements AutoCloseable {
                 Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS 255");
                 Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP 0");
                 Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_TCLASS, o.trafficClass, "IPV6_TCLASS");
-                Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_FREEBIND, 1, "IPV6_FREEBIND");
+                Native.setsockoptIfSupported(fd, Native.IPPROTO_IPV6, Native.IPV6_FREEBIND, 1, "IPV6_FREEBIND");
             } else {
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_IF, mreqn(null, ifindex), 12, "IP_MULTICAST_IF");
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL 255");
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_TTL, 255, "IP_TTL 255");
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP 0");
-                Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL 0");
+                Native.setsockoptIfSupported(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL 0");
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_TOS, o.trafficClass, "IP_TOS");
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_FREEBIND, 1, "IP_FREEBIND");
             }
@@ -210,8 +213,8 @@ public final class VrrpSocket implements AutoCloseable {
                 Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_CHECKSUM, 6, "IPV6_CHECKSUM 6");
                 Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
                 Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
-                Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL 0");
-                Native.setsockopt(fd, Native.IPPROTO_IPV6, Native.IPV6_FREEBIND, 1, "IPV6_FREEBIND");
+                Native.setsockoptIfSupported(fd, Native.IPPROTO_IPV6, Native.IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL 0");
+                Native.setsockoptIfSupported(fd, Native.IPPROTO_IPV6, Native.IPV6_FREEBIND, 1, "IPV6_FREEBIND");
                 if (o.multicast) {
                     Pointer mreq = Native.allocate(20);
                     mreq.put(0, group.getAddress(), 0, 16);
@@ -221,7 +224,7 @@ public final class VrrpSocket implements AutoCloseable {
                 }
             } else {
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_PKTINFO, 1, "IP_PKTINFO");
-                Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL 0");
+                Native.setsockoptIfSupported(fd, Native.IPPROTO_IP, Native.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL 0");
                 Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_FREEBIND, 1, "IP_FREEBIND");
                 if (o.multicast) {
                     Native.setsockopt(fd, Native.IPPROTO_IP, Native.IP_ADD_MEMBERSHIP, mreqn(group, ifindex), 12,

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>Rules it enforces: namespace names carry a per-run prefix ({@code h4j<pid><tag>}), everything is
+ * <p>Rules it enforces: namespace names carry a per-run prefix ({@code h4j<pid><tag><n>}, n counting the
+ * networks of this JVM), everything is
  * deleted by {@link #close()} and, as a backstop, by a JVM shutdown hook; every address it is asked to
  * configure must be in 198.18.0.0/15 (RFC 2544 benchmarking) or IPv6 link-local (which never leaves the
  * segment). Needs root and iproute2; {@link #create} throws {@link IllegalStateException} saying what is
@@ -41,6 +42,7 @@ public final class TestNetwork implements AutoCloseable {
     public static final String NODE_INTERFACE = "eth0";
     private static final Pattern TAG = Pattern.compile("[a-z0-9]{0,4}");
     private static final Pattern NODE_NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
+    private static final java.util.concurrent.atomic.AtomicInteger CREATED = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String prefix;
     private final String bridgeNamespace;
@@ -66,7 +68,7 @@ public final class TestNetwork implements AutoCloseable {
             throw new IllegalArgumentException("tag must be 0-4 characters [a-z0-9], was '" + tag + "'");
         }
         requirePrivileges();
-        String prefix = "h4j" + ProcessHandle.current().pid() + tag;
+        String prefix = "h4j" + ProcessHandle.current().pid() + tag + CREATED.incrementAndGet();
         TestNetwork network = new TestNetwork(prefix);
         Runtime.getRuntime().addShutdownHook(network.shutdownHook);
         try {
@@ -307,6 +309,11 @@ public final class TestNetwork implements AutoCloseable {
             requireTestAddress(address);
             Matcher m = LLADDR.matcher(exec("ip", "neigh", "show", address, "dev", NODE_INTERFACE).orThrow());
             return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        }
+
+        /** {@code ip link set eth0 up|down}: cut this node off the segment, or put it back. */
+        public void setLinkUp(boolean up) {
+            exec("ip", "link", "set", NODE_INTERFACE, up ? "up" : "down").orThrow();
         }
 
         /** {@code sysctl -w key=value} in this namespace. */
