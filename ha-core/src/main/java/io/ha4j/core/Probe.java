@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -50,6 +51,9 @@ final class Probe implements AutoCloseable {
         ssl.setUseClientMode(true);
         ssl.setSoTimeout(remainingMillis());
         ssl.startHandshake();
+        if (tls.verifyHost().isPresent()) {
+            tls.checkHost((X509Certificate) ssl.getSession().getPeerCertificates()[0]);
+        }
         return ssl;
     }
 

@@ -29,6 +29,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -42,8 +43,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <ul>
  *   <li>{@link Builder#caFile(Path)}: the server's chain must lead to one of the CA certificates in that PEM
  *       file (HAProxy {@code verify required ca-file <file>}). The certificate's names are not compared with
- *       the host, as HAProxy without {@code verifyhost}: kube-apiservers are usually checked by IP address,
- *       and trusting only the cluster CA is what makes the check meaningful.</li>
+ *       the host unless {@link Builder#verifyHost(String)} is set, as HAProxy without {@code verifyhost}:
+ *       kube-apiservers are usually checked by IP address, and trusting only the cluster CA is what makes the
+ *       check meaningful.</li>
  *   <li>{@link Builder#trustAll()}: any certificate is accepted (HAProxy {@code verify none}, what the
  *       kubeadm and OpenShift snippets use). The check then proves that something speaks TLS and answers
  *       HTTP, not who it is; fine for a health probe, never for carrying data.</li>
@@ -68,6 +70,7 @@ public final class TlsOptions {
     private final boolean trustAll;
     private final Path caFile;
     private final String serverName;
+    private final String verifyHost;
     private final Path clientCertFile;
     private final Path clientKeyFile;
     private final Path keyStoreFile;
@@ -80,6 +83,7 @@ public final class TlsOptions {
         this.trustAll = b.trustAll;
         this.caFile = b.caFile;
         this.serverName = b.serverName;
+        this.verifyHost = b.verifyHost;
         this.clientCertFile = b.clientCertFile;
         this.clientKeyFile = b.clientKeyFile;
         this.keyStoreFile = b.keyStoreFile;
@@ -113,6 +117,82 @@ public final class TlsOptions {
     /** The configured SNI name, if one was set explicitly. */
     public Optional<String> serverName() {
         return Optional.ofNullable(serverName);
+    }
+
+    /** The name or address the server certificate must match, if one was set (HAProxy {@code verifyhost}). */
+    public Optional<String> verifyHost() {
+        return Optional.ofNullable(verifyHost);
+    }
+
+    /**
+     * Checks that {@code certificate} names {@link #verifyHost()} (if set): an IP address must be one of its
+     * IP subject alternative names; a host name must match one of its DNS names, with a {@code *} only as the
+     * whole left-most label, or its common name if it has no DNS names.
+     *
+     * @throws SSLPeerUnverifiedException if it does not
+     */
+    public void checkHost(X509Certificate certificate) throws SSLPeerUnverifiedException {
+        if (verifyHost == null) {
+            return;
+        }
+        if (!certificateNames(certificate, verifyHost)) {
+            throw new SSLPeerUnverifiedException("server certificate does not match verifyHost '" + verifyHost + "'");
+        }
+    }
+
+    private static boolean certificateNames(X509Certificate cert, String host) {
+        boolean ip = isIpLiteral(host);
+        boolean anyDns = false;
+        Collection<List<?>> sans;
+        try {
+            sans = cert.getSubjectAlternativeNames();
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+        if (sans != null) {
+            for (List<?> san : sans) {
+                int type = (Integer) san.get(0);
+                String value = String.valueOf(san.get(1));
+                if (type == 7 && ip && sameAddress(value, host)) {
+                    return true;
+                }
+                if (type == 2) {
+                    anyDns = true;
+                    if (!ip && dnsMatches(value, host)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        if (ip || anyDns) {
+            return false;
+        }
+        Matcher cn = Pattern.compile("(?:^|,)\\s*CN=([^,]+)").matcher(cert.getSubjectX500Principal().getName());
+        return cn.find() && dnsMatches(cn.group(1).trim(), host);
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        try {
+            return VirtualAddress.parseLiteral(a).equals(VirtualAddress.parseLiteral(b));
+        } catch (IllegalArgumentException notLiterals) {
+            return false;
+        }
+    }
+
+    /** RFC 6125 matching: case-insensitive, a {@code *} only as the whole left-most label, covering one label. */
+    static boolean dnsMatches(String pattern, String host) {
+        String p = stripDot(pattern.toLowerCase(java.util.Locale.ROOT));
+        String h = stripDot(host.toLowerCase(java.util.Locale.ROOT));
+        if (!p.startsWith("*.")) {
+            return p.equals(h);
+        }
+        String suffix = p.substring(1); // ".example.com"
+        int firstDot = h.indexOf('.');
+        return firstDot > 0 && h.substring(firstDot).equals(suffix) && suffix.indexOf('.', 1) > 0;
+    }
+
+    private static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     /** Whether a client certificate is presented. */
@@ -328,6 +408,7 @@ public final class TlsOptions {
     public String toString() {
         return "TlsOptions[" + (trustAll ? "trust all" : "ca " + caFile)
                 + (serverName == null ? "" : ", sni " + serverName)
+                + (verifyHost == null ? "" : ", verifyhost " + verifyHost)
                 + (clientCertFile != null ? ", crt " + clientCertFile : keyStoreFile != null ? ", p12 " + keyStoreFile : "")
                 + "]";
     }
@@ -374,6 +455,7 @@ public final class TlsOptions {
         private boolean trustAll;
         private Path caFile;
         private String serverName;
+        private String verifyHost;
         private Path clientCertFile;
         private Path clientKeyFile;
         private Path keyStoreFile;
@@ -412,6 +494,21 @@ public final class TlsOptions {
             return this;
         }
 
+        /**
+         * Also require the server certificate to name {@code hostOrAddress} (HAProxy {@code verifyhost}): a DNS
+         * name (wildcards as RFC 6125) or an IP literal matched against the certificate's IP addresses. Needs
+         * {@link #caFile}; with {@link #trustAll()} nothing is verified.
+         */
+        public Builder verifyHost(String hostOrAddress) {
+            Validation.setOnce("verifyHost", verifyHost);
+            Validation.notNull("verifyHost", hostOrAddress);
+            if (hostOrAddress.isBlank() || hostOrAddress.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new IllegalArgumentException("verifyHost must be a host name or IP literal, was '" + hostOrAddress + "'");
+            }
+            this.verifyHost = hostOrAddress;
+            return this;
+        }
+
         /** Present this client certificate: a PEM chain (leaf first) and its PEM private key (HAProxy {@code crt}). */
         public Builder clientCertificate(Path certificateChainPem, Path privateKeyPem) {
             Validation.setOnce("clientCertificate", clientCertFile);
@@ -432,6 +529,9 @@ public final class TlsOptions {
             if (trustAll == (caFile != null)) {
                 throw new IllegalArgumentException("exactly one of trustAll or caFile must be set"
                         + (trustAll ? ", both were" : ", neither was"));
+            }
+            if (verifyHost != null && trustAll) {
+                throw new IllegalArgumentException("verifyHost needs caFile; with trustAll no certificate is verified");
             }
             if (clientCertFile != null && keyStoreFile != null) {
                 throw new IllegalArgumentException("clientCertificate and clientKeyStore are exclusive; set one");

@@ -112,6 +112,8 @@ class BuilderValidationTest {
         c.add(new Case("tls with both trusts", IAE, () -> TlsOptions.builder().trustAll().caFile(Path.of("/x")).build(), "exactly one of trustAll or caFile must be set, both were"));
         c.add(new Case("tls serverName IP", IAE, () -> TlsOptions.builder().serverName("10.0.0.1"), "serverName must be a DNS host name", "'10.0.0.1'"));
         c.add(new Case("tls serverName invalid", IAE, () -> TlsOptions.builder().serverName("bad name!"), "serverName must be a DNS host name"));
+        c.add(new Case("tls verifyHost with trustAll", IAE, () -> TlsOptions.builder().trustAll().verifyHost("h").build(), "verifyHost needs caFile"));
+        c.add(new Case("tls verifyHost blank", IAE, () -> TlsOptions.builder().verifyHost(" "), "verifyHost must be a host name or IP literal"));
         c.add(new Case("tls caFile null", NPE, () -> TlsOptions.builder().caFile(null), "caFile must not be null"));
         c.add(new Case("tls client cert and key store", IAE, () -> TlsOptions.builder().trustAll()
                 .clientCertificate(Path.of("/c"), Path.of("/k")).clientKeyStore(Path.of("/p"), new char[0]).build(),

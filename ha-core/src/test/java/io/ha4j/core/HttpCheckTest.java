@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -343,5 +344,29 @@ class HttpCheckTest {
         assertTrue(TlsOptions.trustAll().serverNameFor("fd00::11").isEmpty());
         assertTrue(TlsOptions.trustAll().serverNameFor("198.18.0.11").isEmpty());
         assertEquals("api.example", TlsOptions.trustAll().serverNameFor("api.example").orElseThrow());
+    }
+
+    @Test
+    void verifyHostChecksTheCertificateNames() throws Exception {
+        for (String good : List.of("localhost", "LOCALHOST.", "127.0.0.1")) {
+            TlsOptions tls = TlsOptions.builder().caFile(pki.serverCertPem).verifyHost(good).build();
+            CheckResult r = secure(tls).build().run(TIMEOUT);
+            assertTrue(r.isPassed(), good + ": " + r);
+        }
+        for (String bad : List.of("other.example", "10.0.0.1", "::1")) {
+            TlsOptions tls = TlsOptions.builder().caFile(pki.serverCertPem).verifyHost(bad).build();
+            CheckResult r = secure(tls).build().run(TIMEOUT);
+            assertEquals("TLS handshake failed: server certificate does not match verifyHost '" + bad + "'", r.reason());
+        }
+    }
+
+    @Test
+    void dnsNamesMatchWithWildcardsOnlyAsTheLeftMostLabel() {
+        assertTrue(TlsOptions.dnsMatches("api.example.com", "API.example.com."));
+        assertTrue(TlsOptions.dnsMatches("*.example.com", "api.example.com"));
+        assertFalse(TlsOptions.dnsMatches("*.example.com", "example.com"));
+        assertFalse(TlsOptions.dnsMatches("*.example.com", "a.b.example.com"));
+        assertFalse(TlsOptions.dnsMatches("*.com", "example.com"));
+        assertFalse(TlsOptions.dnsMatches("api.example.com", "api.example.org"));
     }
 }
