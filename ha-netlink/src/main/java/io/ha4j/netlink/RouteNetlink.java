@@ -36,7 +36,10 @@ public final class RouteNetlink implements AutoCloseable {
     private final NetlinkSocket socket;
     private final Clock clock;
     private final long timeoutNanos;
+    private static final int MAX_STALE_DATAGRAMS = 100_000;
+
     private int sequence;
+    private long staleDatagrams;
     private boolean closed;
 
     private RouteNetlink(NetlinkSocket socket, Clock clock, Duration timeout) {
@@ -172,10 +175,17 @@ public final class RouteNetlink implements AutoCloseable {
     /**
      * Sends {@code message} and reads until this sequence number's ACK, error or NLMSG_DONE, ignoring
      * datagrams of other (timed-out, earlier) requests.
+     *
+     * <p>What an earlier, timed-out request left queued is read and dropped first: the kernel refuses a new dump
+     * (EBUSY) while an earlier one on the socket has not been read to its end, and each read of a pending dump
+     * makes the kernel produce its next part at once, so this ends.
      */
     private void request(ByteBuffer message, int seq, String description, Reply reply) throws IOException {
         if (closed) {
             throw new IOException("RouteNetlink is closed");
+        }
+        for (int i = 0; i < MAX_STALE_DATAGRAMS && socket.receiveNow() != null; i++) {
+            staleDatagrams++;
         }
         socket.send(message, description);
         long deadline = clock.nanoTime() + timeoutNanos;
@@ -212,6 +222,11 @@ public final class RouteNetlink implements AutoCloseable {
         if (outcome[0] != 0) {
             throw Native.error(description, outcome[0]);
         }
+    }
+
+    /** Datagrams of timed-out requests dropped so far (answers that came too late). */
+    public synchronized long staleDatagrams() {
+        return staleDatagrams;
     }
 
     private int nextSequence() {

@@ -30,6 +30,9 @@ import jnr.ffi.Pointer;
  * to the source address instead of joining the group (keepalived's {@code unicast_peer} mode), and
  * {@link #send} goes to each peer address. Sending to a unicast peer works in either mode.
  *
+ * <p><b>Several instances.</b> Every socket on an interface receives a copy of every advert (raw sockets do), so
+ * several VRRP instances may each open their own socket and filter by VRID, or share one and dispatch.
+ *
  * <p><b>Threads.</b> One thread receives at a time ({@link #receive} blocks in {@code poll} on the socket and
  * an eventfd, never spins); any thread may {@link #send}. {@link #wakeup()} or {@link #close()} from another
  * thread returns a blocked receiver promptly with null.
