@@ -30,9 +30,14 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
         return backends.stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
-    /** The {@code global} section, as far as it matters to ha4j. */
-    public record Global(OptionalInt maxConnections) {
-        public static final Global DEFAULTS = new Global(OptionalInt.empty());
+    /**
+     * The {@code global} section, as far as it matters to ha4j.
+     *
+     * @param maxConnections {@code maxconn}: the default of frontends without their own
+     * @param hardStopAfter {@code hard-stop-after}: how long a stopping agent lets connections drain
+     */
+    public record Global(OptionalInt maxConnections, Optional<Duration> hardStopAfter) {
+        public static final Global DEFAULTS = new Global(OptionalInt.empty(), Optional.empty());
     }
 
     /** {@code timeout ...}: each unset unless configured (HAProxy has no default for them). */
@@ -57,9 +62,10 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
      *
      * @param defaultBackend the backend every connection goes to
      * @param maxConnections {@code maxconn}
+     * @param logConnections {@code option tcplog}
      */
     public record Frontend(String name, Origin origin, List<Bind> binds, String defaultBackend, Timeouts timeouts,
-            OptionalInt maxConnections) {
+            OptionalInt maxConnections, boolean logConnections) {
 
         public Frontend {
             binds = List.copyOf(binds);
@@ -102,11 +108,12 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
      * @param maxConnections {@code maxconn}
      * @param disabled {@code disabled}: starts in maintenance
      * @param initialState {@code init-state}; empty means HAProxy's default (up, one failure from down)
+     * @param shutdownSessionsOnDown {@code on-marked-down shutdown-sessions}
      */
     public record Server(Origin origin, String name, String host, int port, boolean check, Duration inter,
             Duration fastInter, Duration downInter, int rise, int fall, int weight, boolean backup, boolean checkSsl,
             boolean verifyNone, OptionalInt checkPort, Optional<Duration> slowStart, OptionalInt maxConnections,
-            boolean disabled, Optional<HealthChecker.InitialState> initialState) {
+            boolean disabled, Optional<HealthChecker.InitialState> initialState, boolean shutdownSessionsOnDown) {
     }
 
     /** The effective health check of a backend's servers (for servers with {@code check}). */

@@ -77,7 +77,6 @@ public final class HaproxyParser {
 
     /** Options accepted with a warning. */
     private static final Map<String, String> OPTION_IGNORED = Map.ofEntries(
-            Map.entry("tcplog", L4_ONLY),
             Map.entry("httplog", L4_ONLY),
             Map.entry("dontlognull", L4_ONLY),
             Map.entry("log-health-checks", "health changes are logged through slf4j by ha4j anyway; ignored"),
@@ -101,6 +100,7 @@ public final class HaproxyParser {
 
     private Integer globalMaxConn;
     private boolean globalVerifyNone;
+    private Duration hardStopAfter;
     private Draft defaults;
     private final List<Draft> proxies = new ArrayList<>();
 
@@ -220,6 +220,12 @@ public final class HaproxyParser {
                     }
                 }
             }
+            case "hard-stop-after" -> {
+                if (args(line, 1)) {
+                    values.haproxyTime(line.origin(), k, line.args().get(0), Duration.ZERO, Duration.ofHours(1))
+                            .ifPresent(d -> hardStopAfter = d);
+                }
+            }
             case "ssl-server-verify" -> {
                 if (args(line, 1)) {
                     switch (line.args().get(0)) {
@@ -322,8 +328,8 @@ public final class HaproxyParser {
             diagnostics.warn(line.file(), line.line(), keyword, OPTION_IGNORED.get(name));
             return;
         }
-        if (negated && !Set.of("redispatch", "allbackups").contains(name)) {
-            diagnostics.error(line.file(), line.line(), "no " + keyword, "only 'no option redispatch' and 'no option allbackups' are supported");
+        if (negated && !Set.of("redispatch", "allbackups", "tcplog").contains(name)) {
+            diagnostics.error(line.file(), line.line(), "no " + keyword, "only 'no option redispatch|allbackups|tcplog' are supported");
             return;
         }
         switch (name) {
@@ -338,6 +344,11 @@ public final class HaproxyParser {
                 }
             }
             case "allbackups" -> p.allBackups = !negated;
+            case "tcplog" -> {
+                if (allowedIn(p, line, keyword, Kind.DEFAULTS, Kind.FRONTEND, Kind.LISTEN) && noMore(line, keyword, 1)) {
+                    p.tcpLog = !negated;
+                }
+            }
             case "httpchk" -> {
                 if (!allowedIn(p, line, keyword, Kind.DEFAULTS, Kind.BACKEND, Kind.LISTEN)) {
                     return;
@@ -603,7 +614,7 @@ public final class HaproxyParser {
                     diagnostics.error(at.file(), at.line(), kw, "only shutdown-sessions is known, was '" + value + "'");
                     return false;
                 }
-                diagnostics.warn(at.file(), at.line(), kw, "not configurable in ha4j; ignored");
+                s.shutdownSessionsOnDown = true;
             }
             case "init-state" -> {
                 if (!Set.of("fully-up", "up", "down", "fully-down").contains(value)) {
@@ -801,7 +812,8 @@ public final class HaproxyParser {
         if (frontends.isEmpty() && stats.isEmpty() && !diagnostics.hasErrors()) {
             diagnostics.warn(file, 0, "frontend", "the configuration defines no frontend; there is nothing to run");
         }
-        HaproxyConfig.Global global = new HaproxyConfig.Global(globalMaxConn == null ? OptionalInt.empty() : OptionalInt.of(globalMaxConn));
+        HaproxyConfig.Global global = new HaproxyConfig.Global(globalMaxConn == null ? OptionalInt.empty() : OptionalInt.of(globalMaxConn),
+                Optional.ofNullable(hardStopAfter));
         return new HaproxyConfig(file, global, frontends, backends, stats);
     }
 
@@ -822,7 +834,7 @@ public final class HaproxyParser {
             return Optional.empty();
         }
         missingTimeouts(p, "client");
-        return Optional.of(new Frontend(p.name, p.origin, p.binds, backend, p.timeoutsRecord(), p.maxConn));
+        return Optional.of(new Frontend(p.name, p.origin, p.binds, backend, p.timeoutsRecord(), p.maxConn, p.tcpLog));
     }
 
     private Optional<Backend> backend(Draft p) {
@@ -928,7 +940,8 @@ public final class HaproxyParser {
         }
         if (!missing.isEmpty()) {
             diag(p.origin, p.kind.name().toLowerCase(java.util.Locale.ROOT), false, "'" + p.name + "' sets no " + String.join(", ", missing)
-                    + " (HAProxy warns about this as well); ha4j's TcpBalancer defaults apply");
+                    + " (HAProxy warns about this as well)" + (missing.contains("timeout connect") ? "; ha4j connects with a 5s timeout" : "")
+                    + (missing.size() > (missing.contains("timeout connect") ? 1 : 0) ? "; idle connections are never timed out, as in HAProxy" : ""));
         }
     }
 
@@ -1029,6 +1042,7 @@ public final class HaproxyParser {
         OptionalInt maxConn = OptionalInt.empty();
         boolean disabled;
         HealthChecker.InitialState initState;
+        boolean shutdownSessionsOnDown;
 
         ServerDraft copy() {
             ServerDraft c = new ServerDraft();
@@ -1047,13 +1061,14 @@ public final class HaproxyParser {
             c.maxConn = maxConn;
             c.disabled = disabled;
             c.initState = initState;
+            c.shutdownSessionsOnDown = shutdownSessionsOnDown;
             return c;
         }
 
         Server build(boolean effectiveVerifyNone) {
             return new Server(origin, name, host, port, check, inter, fastInter != null ? fastInter : inter,
                     downInter != null ? downInter : inter, rise, fall, weight, backup, checkSsl, effectiveVerifyNone, checkPort,
-                    slowStart, maxConn, disabled, Optional.ofNullable(initState));
+                    slowStart, maxConn, disabled, Optional.ofNullable(initState), shutdownSessionsOnDown);
         }
     }
 
@@ -1089,6 +1104,7 @@ public final class HaproxyParser {
         List<String> statsAdmin = List.of();
         String statsRealm;
         boolean statsHideVersion;
+        boolean tcpLog;
 
         Draft(Kind kind, String name, Origin origin) {
             this.kind = kind;
@@ -1110,6 +1126,7 @@ public final class HaproxyParser {
             d.retries = retries;
             d.redispatch = redispatch;
             d.allBackups = allBackups;
+            d.tcpLog = tcpLog;
             d.balance = balance;
             d.maxConn = maxConn;
             if (proxyKind != Kind.BACKEND) {

@@ -44,6 +44,7 @@ class HaproxyParserTest {
         assertEquals(1644, f.binds().get(0).port());
         assertEquals("apiserver", f.defaultBackend());
         assertEquals(Optional.of(Duration.ofMillis(50000)), f.timeouts().client(), "timeout without unit is milliseconds");
+        assertTrue(f.logConnections(), "option tcplog");
 
         Backend b = c.backend("apiserver").orElseThrow();
         assertEquals(Balance.ROUNDROBIN, b.balance());
@@ -76,7 +77,7 @@ class HaproxyParserTest {
         List<String> ignored = TestFiles.keywords(d.warnings());
         for (String k : List.of("log", "chroot", "stats", "user", "group", "daemon", "ca-base", "crt-base",
                 "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options",
-                "option httplog", "option dontlognull", "errorfile", "option tcplog")) {
+                "option httplog", "option dontlognull", "errorfile")) {
             assertTrue(ignored.contains(k), k + " not warned about:\n" + TestFiles.dump(d));
         }
         assertEquals(7, ignored.stream().filter("errorfile"::equals).count());
