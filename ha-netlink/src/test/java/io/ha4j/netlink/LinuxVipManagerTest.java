@@ -124,6 +124,28 @@ class LinuxVipManagerTest {
     }
 
     @Test
+    void testThrowingListenerDoesNotStopTheMonitor() throws Exception {
+        BlockingQueue<AddressInfo> added = new LinkedBlockingQueue<>();
+        try (NetlinkMonitor monitor = node.run(() -> NetlinkMonitor.start(new NetlinkListener() {
+            @Override
+            public void onAddressChanged(AddressInfo address, boolean addressRemoved) {
+                if (!addressRemoved) {
+                    added.add(address);
+                    throw new IllegalStateException("listener bug (expected by the test)");
+                }
+            }
+        }, "test-monitor-throwing"))) {
+            node.addAddress("198.18.0.153/32");
+            node.addAddress("198.18.0.154/32");
+            assertEquals("198.18.0.153", added.poll(5, TimeUnit.SECONDS).address().getHostAddress());
+            assertEquals("198.18.0.154", added.poll(5, TimeUnit.SECONDS).address().getHostAddress());
+        } finally {
+            node.deleteAddress("198.18.0.153/32");
+            node.deleteAddress("198.18.0.154/32");
+        }
+    }
+
+    @Test
     void testRouteNetlinkListsLinksAndAddresses() throws Exception {
         try (RouteNetlink netlink = node.run(RouteNetlink::open)) {
             LinkInfo eth0 = netlink.link("eth0");
