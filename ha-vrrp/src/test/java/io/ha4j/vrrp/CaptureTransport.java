@@ -66,7 +66,11 @@ final class CaptureTransport implements VrrpTransport {
         inject(bytes, new PacketMetadata().source(from).destination(to).ttl(255));
     }
 
+    /** Delivers a packet from the test thread, then lets the scheduler process it. */
     void inject(byte[] bytes, PacketMetadata metadata) {
         receiver.onPacket(ByteBuffer.wrap(bytes), metadata);
+        afterInject.run();
     }
+
+    Runnable afterInject = () -> { };
 }
