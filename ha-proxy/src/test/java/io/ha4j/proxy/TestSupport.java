@@ -13,7 +13,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.File;
@@ -112,7 +111,7 @@ final class TestSupport {
     /**
      * A Netty echo server on loopback that optionally greets each connection with {@code name + "\n"}.
      * It honours backpressure (reads only while writable) and half-close (after the client's FIN it
-     * flushes and sends its own).
+     * flushes what it echoed and closes).
      */
     static final class EchoServer implements AutoCloseable {
         final String name;
@@ -220,7 +219,8 @@ final class TestSupport {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput());
+                // our FIN answers theirs; with both directions shut there is nothing left, so close
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ctx.close());
             }
         }
 
