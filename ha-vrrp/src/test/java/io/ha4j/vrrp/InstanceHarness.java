@@ -55,7 +55,7 @@ final class InstanceHarness {
                 auth == null ? 0 : 1, authData);
         InetAddress s = Hex.ip(src);
         InetAddress d = Hex.ip(dst);
-        VrrpPacket.putChecksum(b, 0, VrrpPacket.computeChecksum(b, 0, len, ipv6, pseudoHeader, s.getAddress(), d.getAddress()));
+        VrrpPacket.putChecksum(b, 0, VrrpPacket.computeChecksum(b, 0, len, ipv6, version == 3 && pseudoHeader, s.getAddress(), d.getAddress()));
         byte[] out = new byte[len];
         b.get(0, out);
         return out;
