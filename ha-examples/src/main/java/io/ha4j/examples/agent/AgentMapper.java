@@ -1,41 +1,104 @@
 package io.ha4j.examples.agent;
 
 import io.ha4j.core.HaComponent;
+import io.ha4j.core.HealthCheck;
 import io.ha4j.core.HealthChecker;
+import io.ha4j.core.VirtualAddress;
+import io.ha4j.examples.agent.HaproxyConfig.Backend;
+import io.ha4j.examples.agent.HaproxyConfig.Frontend;
+import io.ha4j.examples.agent.HaproxyConfig.Server;
+import io.ha4j.proxy.Balance;
+import io.ha4j.proxy.TcpBalancer;
+import io.ha4j.vrrp.VrrpInstance;
+import io.ha4j.vrrp.VrrpState;
+import io.ha4j.vrrp.VrrpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Maps the parsed configuration to ha4j components through their builders. Builders validate at
- * {@code build()}; a builder's refusal becomes an error naming the file and line of the section it came
- * from, so {@code --check} catches everything a real start would refuse before it binds or sends anything.
+ * Maps the parsed configuration to ha4j components through their builders:
+ * {@code vrrp_script} → {@link HealthChecker} (see {@link HealthCheckMapping}), {@code vrrp_instance} →
+ * {@link VrrpInstance}, each {@code frontend} (with its {@code default_backend}) → one {@link TcpBalancer}
+ * named after the frontend, a {@code listen} stats page → that balancer's admin listener.
+ *
+ * <p>Builders validate at {@code build()}; a builder's refusal becomes an error naming the file and line of
+ * the section it came from, so {@code --check} catches everything a real start would refuse before it binds
+ * or sends anything.
+ *
+ * <p>Where ha4j's defaults differ from the daemons', the mapper sets the daemon's value explicitly, so the
+ * agent behaves as the configuration says: VRRP version 2 unless configured (ha4j defaults to 3); in the
+ * balancer no tunnel timeout unless {@code timeout tunnel} (ha4j defaults to 24h, HAProxy has none: idle
+ * connections are cut by {@code timeout client/server}), no slowstart and no killing of sessions on a down
+ * server unless configured, a server without {@code check} is never marked down (ha4j checks every backend
+ * by default). What ha4j cannot do the same way is a warning or an error; see each case below.
  */
 public final class AgentMapper {
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern HAPROXY_WORD = Pattern.compile("(^|[\\s/])haproxy(\\s|$|\\.service)");
+    /** kube-apiserver's default secure port; idle-timeout advice only applies to it. */
+    private static final int APISERVER_PORT = 6443;
+    private static final Duration LONG_IDLE = Duration.ofMinutes(10);
 
     private final Diagnostics diagnostics;
+    private final VrrpTransport.Factory vrrpTransport;
 
-    public AgentMapper(Diagnostics diagnostics) {
-        this.diagnostics = diagnostics;
+    /**
+     * @param vrrpTransport how VRRP instances send and receive adverts when they start (the raw-socket
+     *                      transport for a real run); only called at start, so {@code --check} opens nothing
+     */
+    public AgentMapper(Diagnostics diagnostics, VrrpTransport.Factory vrrpTransport) {
+        this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
+        this.vrrpTransport = Objects.requireNonNull(vrrpTransport, "vrrpTransport");
     }
 
     /** Builds the components of both configurations; problems go to the diagnostics. */
     public AgentPlan map(Optional<KeepalivedConfig> keepalived, Optional<HaproxyConfig> haproxy) {
         List<HaComponent> components = new ArrayList<>();
+        List<NotifyScripts> notifiers = new ArrayList<>();
         Map<String, HealthChecker> scripts = new LinkedHashMap<>();
-        keepalived.ifPresent(k -> mapScripts(k, scripts));
+        List<VrrpInstance> instances = new ArrayList<>();
+        keepalived.ifPresent(k -> {
+            mapScripts(k, haproxy.isPresent(), scripts);
+            for (KeepalivedConfig.Instance i : k.instances()) {
+                mapInstance(i, k, scripts).ifPresent(v -> {
+                    instances.add(v);
+                    if (!i.notifyScripts().isEmpty()) {
+                        NotifyScripts n = new NotifyScripts(i.name(), i.notifyScripts());
+                        n.attach(v);
+                        notifiers.add(n);
+                    }
+                });
+            }
+        });
         components.addAll(scripts.values());
+        haproxy.ifPresent(h -> components.addAll(mapBalancers(h, keepalived)));
+        components.addAll(instances);
+        Set<String> names = new HashSet<>();
+        for (HaComponent c : components) {
+            if (!names.add(c.name())) {
+                diagnostics.error(keepalived.map(KeepalivedConfig::file).orElse(haproxy.map(HaproxyConfig::file).orElse("")), 0,
+                        c.name(), "a vrrp_instance and a frontend are both called '" + c.name() + "'; ha4j needs unique names");
+            }
+        }
         String name = keepalived.flatMap(k -> k.globalDefs().routerId()).filter(id -> CLUSTER_NAME.matcher(id).matches())
                 .orElse("ha-agent");
-        return new AgentPlan(name, components, false);
+        return new AgentPlan(name, components, notifiers, !instances.isEmpty());
     }
 
-    private void mapScripts(KeepalivedConfig config, Map<String, HealthChecker> out) {
+    // ------------------------------------------------------------------------------------------ keepalived
+
+    private void mapScripts(KeepalivedConfig config, boolean replacingHaproxy, Map<String, HealthChecker> out) {
         for (KeepalivedConfig.Script script : config.scripts()) {
             boolean tracked = config.instances().stream()
                     .anyMatch(i -> i.trackScripts().stream().anyMatch(t -> t.name().equals(script.name())));
@@ -43,10 +106,284 @@ public final class AgentMapper {
                 warn(script.origin(), "vrrp_script", "'" + script.name() + "' is tracked by no vrrp_instance; it is not run");
                 continue;
             }
+            if (replacingHaproxy && HAPROXY_WORD.matcher(script.command()).find()) {
+                warn(script.origin(), "vrrp_script", "'" + script.name() + "' (" + script.command() + ") looks for an haproxy "
+                        + "process, but HaAgent runs the haproxy.cfg itself and no haproxy process runs: this check "
+                        + "will fail (weight " + script.weight() + ")");
+            }
             try {
                 out.put(script.name(), HealthCheckMapping.scriptChecker(script));
             } catch (IllegalArgumentException e) {
                 error(script.origin(), "vrrp_script", e.getMessage());
+            }
+        }
+    }
+
+    private Optional<VrrpInstance> mapInstance(KeepalivedConfig.Instance i, KeepalivedConfig config, Map<String, HealthChecker> scripts) {
+        try {
+            VrrpInstance.Builder b = VrrpInstance.builder(i.name())
+                    .interfaceName(i.interfaceName())
+                    .virtualRouterId(i.virtualRouterId())
+                    .priority(i.priority())
+                    .version(i.version())
+                    .advertInterval(i.advertInterval())
+                    .initialState(i.state() == KeepalivedConfig.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
+                    .preempt(i.preempt())
+                    .preemptDelay(i.preemptDelay())
+                    .transport(vrrpTransport);
+            i.authentication().ifPresent(a -> b.authPass(a.password()));
+            for (KeepalivedConfig.Vip vip : i.virtualAddresses()) {
+                VirtualAddress va = VirtualAddress.of(vip.address(), vip.prefixLength(), vip.device().orElse(i.interfaceName()));
+                b.virtualAddress(vip.label().map(va::withLabel).orElse(va));
+            }
+            i.unicastSourceIp().ifPresent(a -> b.unicastSource(a.getHostAddress()));
+            for (InetAddress peer : i.unicastPeers()) {
+                b.unicastPeer(peer.getHostAddress());
+            }
+            i.garpMasterDelay().ifPresent(b::garpMasterDelay);
+            i.garpMasterRepeat().ifPresent(b::garpMasterRepeat);
+            i.garpMasterRefresh().ifPresent(b::garpMasterRefresh);
+            for (KeepalivedConfig.TrackedScript t : i.trackScripts()) {
+                HealthChecker checker = scripts.get(t.name());
+                KeepalivedConfig.Script script = config.script(t.name()).orElseThrow();
+                if (checker == null) {
+                    continue; // its own error was reported
+                }
+                int weight = t.weight().orElse(script.weight());
+                boolean reverse = t.weight().isPresent() ? t.reverse() : script.reverse();
+                b.trackCheck(checker, weight, reverse);
+            }
+            for (KeepalivedConfig.TrackedInterface t : i.trackInterfaces()) {
+                b.trackInterface(t.name(), t.weight());
+            }
+            return Optional.of(b.build());
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            error(i.origin(), "vrrp_instance", "'" + i.name() + "': " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ HAProxy
+
+    private List<TcpBalancer> mapBalancers(HaproxyConfig config, Optional<KeepalivedConfig> keepalived) {
+        List<TcpBalancer> out = new ArrayList<>();
+        List<HaproxyConfig.Stats> stats = new ArrayList<>(config.stats());
+        for (Frontend f : config.frontends()) {
+            Optional<Backend> backend = config.backend(f.defaultBackend());
+            if (backend.isEmpty()) {
+                continue; // reported by the parser
+            }
+            HealthCheckMapping.warnHttpDifferences(backend.get(), diagnostics);
+            warnBindsOnVips(f, keepalived);
+            Optional<HaproxyConfig.Stats> page = stats.isEmpty() ? Optional.empty() : Optional.of(stats.remove(0));
+            mapBalancer(config, f, backend.get(), page).ifPresent(out::add);
+        }
+        for (HaproxyConfig.Stats s : stats) {
+            warn(s.origin(), "stats", "ha4j serves a stats page per balancer and every balancer already has one (or there is "
+                    + "none); '" + s.name() + "' is not served");
+        }
+        return out;
+    }
+
+    private Optional<TcpBalancer> mapBalancer(HaproxyConfig config, Frontend f, Backend be, Optional<HaproxyConfig.Stats> stats) {
+        try {
+            TcpBalancer.Builder b = TcpBalancer.builder(f.name());
+            for (HaproxyConfig.Bind bind : f.binds()) {
+                b.bind(new InetSocketAddress(bind.address().orElse(InetAddress.getByAddress(new byte[4])), bind.port()));
+            }
+            Optional<Balance> balance = balance(be);
+            if (balance.isEmpty()) {
+                return Optional.empty();
+            }
+            b.balance(balance.get());
+            Optional<Integer> maxConn = f.maxConnections().isPresent() ? Optional.of(f.maxConnections().getAsInt())
+                    : config.global().maxConnections().isPresent() ? Optional.of(config.global().maxConnections().getAsInt()) : Optional.empty();
+            maxConn.ifPresent(m -> b.maxConnections(Math.min(m, 1_000_000)));
+            be.timeouts().connect().ifPresent(b::connectTimeout);
+            b.clientTimeout(f.timeouts().client().orElse(Duration.ZERO));
+            b.serverTimeout(be.timeouts().server().orElse(Duration.ZERO));
+            b.tunnelTimeout(be.timeouts().tunnel().orElse(Duration.ZERO));
+            b.clientFinTimeout(f.timeouts().clientFin().orElse(Duration.ZERO));
+            warnIgnoredTimeouts(f, be);
+            warnShortIdleTimeouts(f, be);
+            b.retries(be.retries());
+            if (!be.redispatch() && be.servers().size() > 1) {
+                warn(be.origin(), "option redispatch", "not set, but ha4j always sends a retry to another server when one is "
+                        + "available (as 'option redispatch 1')");
+            }
+            b.allBackups(be.allBackups());
+            b.logConnections(f.logConnections());
+            config.global().hardStopAfter().ifPresent(b::drainTimeout);
+            List<Server> servers = new ArrayList<>();
+            for (Server s : be.servers()) {
+                if (s.disabled()) {
+                    warn(s.origin(), "server " + s.name() + " disabled", "not added to the balancer; add it at runtime through "
+                            + "the admin listener when it should take traffic");
+                    continue;
+                }
+                if (s.maxConnections().isPresent()) {
+                    warn(s.origin(), "server " + s.name() + " maxconn", "ha4j has no per-server connection limit or queue; ignored");
+                }
+                servers.add(s);
+            }
+            Optional<Server> timers = commonTimers(be, servers);
+            if (timers.isEmpty()) {
+                return Optional.empty();
+            }
+            Server t = timers.get();
+            b.healthCheckTimers(hb -> {
+                hb.inter(t.inter()).fastInter(t.fastInter()).downInter(t.downInter()).rise(t.rise()).fall(t.fall())
+                        .timeout(HealthCheckMapping.checkTimeout(be, t));
+                t.initialState().ifPresent(hb::initialState);
+                return hb;
+            });
+            b.slowStart(t.slowStart().orElse(Duration.ZERO));
+            b.shutdownSessionsOnDown(t.shutdownSessionsOnDown());
+            for (Server s : servers) {
+                io.ha4j.proxy.Backend.Builder sb = io.ha4j.proxy.Backend.builder(s.name(), s.host(), s.port()).weight(s.weight());
+                if (s.backup()) {
+                    sb.backup();
+                }
+                Optional<HealthCheck> check = HealthCheckMapping.serverCheck(be, s);
+                sb.check(check.orElseGet(() -> HealthCheck.of("none (server without 'check' is always up)", () -> true)));
+                try {
+                    b.backend(sb.build());
+                } catch (IllegalArgumentException e) {
+                    error(s.origin(), "server " + s.name(), e.getMessage());
+                    return Optional.empty();
+                }
+            }
+            stats.ifPresent(page -> mapStats(page, b));
+            return Optional.of(b.build());
+        } catch (IllegalArgumentException | IllegalStateException | java.net.UnknownHostException e) {
+            error(f.origin(), "frontend", "'" + f.name() + "': " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Balance> balance(Backend be) {
+        return switch (be.balance()) {
+            case ROUNDROBIN -> Optional.of(Balance.ROUND_ROBIN);
+            case STATIC_RR -> {
+                warn(be.origin(), "balance static-rr", "ha4j's round robin is always dynamic: weights set at runtime take "
+                        + "effect at once, otherwise the same");
+                yield Optional.of(Balance.ROUND_ROBIN);
+            }
+            case LEASTCONN -> Optional.of(Balance.LEAST_CONNECTIONS);
+            case SOURCE -> Optional.of(Balance.SOURCE);
+            case RANDOM -> Optional.of(Balance.RANDOM_OF_TWO);
+            case FIRST -> {
+                error(be.origin(), "balance first", "not supported by ha4j (roundrobin, leastconn, source, random)");
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /**
+     * ha4j's balancer has one set of check timers, one slowstart and one on-marked-down rule for all its
+     * backends; HAProxy has them per server. Servers with {@code check} must agree (they do in every seed).
+     */
+    private Optional<Server> commonTimers(Backend be, List<Server> servers) {
+        List<Server> checked = servers.stream().filter(Server::check).toList();
+        List<Server> candidates = checked.isEmpty() ? servers : checked;
+        if (candidates.isEmpty()) {
+            warn(be.origin(), "backend", "'" + be.name() + "' has no server to run; every client is refused");
+            return Optional.of(new Server(be.origin(), "none", "127.0.0.1", 1, false, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                    Duration.ofSeconds(2), 2, 3, 1, false, false, true, java.util.OptionalInt.empty(), Optional.empty(),
+                    java.util.OptionalInt.empty(), false, Optional.empty(), false));
+        }
+        Server first = candidates.get(0);
+        for (Server s : candidates.subList(1, candidates.size())) {
+            List<String> differ = new ArrayList<>();
+            if (!s.inter().equals(first.inter()) || !s.fastInter().equals(first.fastInter()) || !s.downInter().equals(first.downInter())) {
+                differ.add("inter/fastinter/downinter");
+            }
+            if (s.rise() != first.rise() || s.fall() != first.fall()) {
+                differ.add("rise/fall");
+            }
+            if (!s.initialState().equals(first.initialState())) {
+                differ.add("init-state");
+            }
+            if (!s.slowStart().equals(first.slowStart())) {
+                differ.add("slowstart");
+            }
+            if (s.shutdownSessionsOnDown() != first.shutdownSessionsOnDown()) {
+                differ.add("on-marked-down");
+            }
+            if (!differ.isEmpty()) {
+                error(s.origin(), "server " + s.name(), String.join(", ", differ) + " differ from server " + first.name()
+                        + " (line " + first.origin().line() + "): ha4j's balancer applies one setting to all servers of a backend");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(first);
+    }
+
+    private void mapStats(HaproxyConfig.Stats page, TcpBalancer.Builder b) {
+        HaproxyConfig.Bind bind = page.binds().get(0);
+        if (page.binds().size() > 1) {
+            warn(page.origin(), "bind", "the stats page is served on the first bind only (" + bind + ")");
+        }
+        boolean loopback = bind.address().map(InetAddress::isLoopbackAddress).orElse(false);
+        InetSocketAddress at = new InetSocketAddress(loopback ? bind.address().get() : InetAddress.getLoopbackAddress(), bind.port());
+        if (!loopback) {
+            warn(page.origin(), "stats enable", "ha4j's stats listener also takes admin actions (drain, disable, weight) and has "
+                    + "no authentication, so HaAgent serves it on " + at.getAddress().getHostAddress() + ":" + bind.port()
+                    + " instead of " + bind + "; reach it through an SSH tunnel or an authenticating proxy");
+        }
+        if (!page.auth().isEmpty()) {
+            warn(page.origin(), "stats auth", "ha4j's stats listener has no authentication; it is only served on loopback");
+        }
+        if (!page.uri().equals("/stats")) {
+            warn(page.origin(), "stats uri", "ha4j serves the page at /stats (JSON at /stats.json, Prometheus at /metrics), not "
+                    + page.uri());
+        }
+        if (page.refresh().isPresent() || page.realm().isPresent() || page.hideVersion()) {
+            warn(page.origin(), "stats", "refresh, realm and hide-version do not apply to ha4j's stats page; ignored");
+        }
+        b.adminAddress(at);
+    }
+
+    private void warnIgnoredTimeouts(Frontend f, Backend be) {
+        be.timeouts().serverFin().ifPresent(t -> warn(be.origin(), "timeout server-fin", "ha4j has one half-closed timeout, "
+                + "'timeout client-fin' (set on the frontend); ignored"));
+        be.timeouts().queue().ifPresent(t -> warn(be.origin(), "timeout queue", "ha4j does not queue connections; ignored"));
+    }
+
+    /** Idle timeouts below 10 minutes without {@code timeout tunnel} cut kube-apiserver watches and exec streams. */
+    private void warnShortIdleTimeouts(Frontend f, Backend be) {
+        if (be.timeouts().tunnel().isPresent() || be.servers().stream().noneMatch(s -> s.port() == APISERVER_PORT)) {
+            return;
+        }
+        Optional<Duration> shortest = java.util.stream.Stream.of(f.timeouts().client(), be.timeouts().server())
+                .flatMap(Optional::stream).min(Duration::compareTo);
+        if (shortest.isPresent() && shortest.get().compareTo(LONG_IDLE) < 0) {
+            warn(be.origin(), "timeout tunnel", "not set, so 'timeout client/server' (" + io.ha4j.core.internal.Validation.format(
+                    shortest.get()) + ") cut connections idle that long, as in HAProxy; if these are kube-apiservers, quiet "
+                    + "watches, 'kubectl logs -f' and 'exec' break: consider 'timeout tunnel 24h'");
+        }
+    }
+
+    /**
+     * A frontend bound to a VRRP address can only bind where the address is present; ha4j starts balancers
+     * before VRRP, so even the future master does not hold it yet.
+     */
+    private void warnBindsOnVips(Frontend f, Optional<KeepalivedConfig> keepalived) {
+        if (keepalived.isEmpty()) {
+            return;
+        }
+        for (HaproxyConfig.Bind bind : f.binds()) {
+            if (bind.address().isEmpty()) {
+                continue;
+            }
+            for (KeepalivedConfig.Instance i : keepalived.get().instances()) {
+                for (KeepalivedConfig.Vip vip : i.virtualAddresses()) {
+                    if (vip.address().equals(bind.address().get())) {
+                        warn(bind.origin(), "bind", bind + " is a virtual_ipaddress of " + i.name() + ", which is only present "
+                                + "on the master, and ha4j starts balancers before VRRP: binding needs net.ipv4.ip_nonlocal_bind=1 "
+                                + "(HAProxy beside keepalived needs it on backups too), or bind *:" + bind.port());
+                    }
+                }
             }
         }
     }

@@ -4,9 +4,11 @@ import io.ha4j.core.HaCluster;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.VipManager;
 import io.ha4j.netlink.LinuxVipManager;
+import io.ha4j.vrrp.VrrpTransport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -48,17 +50,20 @@ public final class HaAgent {
             """;
 
     private static final Logger LOG = LoggerFactory.getLogger(HaAgent.class);
+    private static final Duration NOTIFY_DEADLINE = Duration.ofSeconds(5);
 
     private final PrintStream out;
     private final PrintStream err;
+    private final VrrpTransport.Factory vrrpTransport;
 
-    HaAgent(PrintStream out, PrintStream err) {
+    HaAgent(PrintStream out, PrintStream err, VrrpTransport.Factory vrrpTransport) {
         this.out = out;
         this.err = err;
+        this.vrrpTransport = vrrpTransport;
     }
 
     public static void main(String[] args) {
-        System.exit(new HaAgent(System.out, System.err).run(args));
+        System.exit(new HaAgent(System.out, System.err, RawSocketVrrpTransport::new).run(args));
     }
 
     /** The command line parsed. */
@@ -80,7 +85,7 @@ public final class HaAgent {
             return 0;
         }
         Diagnostics diagnostics = new Diagnostics();
-        Optional<AgentPlan> plan = load(options, diagnostics);
+        Optional<AgentPlan> plan = load(options, diagnostics, vrrpTransport);
         diagnostics.all().forEach(err::println);
         if (options.check()) {
             if (diagnostics.hasErrors() || plan.isEmpty()) {
@@ -135,13 +140,13 @@ public final class HaAgent {
     }
 
     /** Parses both files and maps them to built components; empty when the files have errors. */
-    static Optional<AgentPlan> load(Options options, Diagnostics diagnostics) {
+    static Optional<AgentPlan> load(Options options, Diagnostics diagnostics, VrrpTransport.Factory vrrpTransport) {
         Optional<KeepalivedConfig> keepalived = options.keepalivedConf().map(p -> KeepalivedParser.parse(p, diagnostics));
         Optional<HaproxyConfig> haproxy = options.haproxyCfg().map(p -> HaproxyParser.parse(p, diagnostics));
         if (diagnostics.hasErrors()) {
             return Optional.empty();
         }
-        AgentPlan plan = new AgentMapper(diagnostics).map(keepalived, haproxy);
+        AgentPlan plan = new AgentMapper(diagnostics, vrrpTransport).map(keepalived, haproxy);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(plan);
     }
 
@@ -163,6 +168,7 @@ public final class HaAgent {
             try {
                 cluster.close();
             } finally {
+                plan.closeNotifyScripts(NOTIFY_DEADLINE);
                 vips.ifPresent(HaAgent::closeQuietly);
                 stopped.countDown();
                 LOG.info("Stopped");
@@ -175,6 +181,7 @@ public final class HaAgent {
             err.println("ha-agent: failed to start: " + e.getMessage());
             LOG.error("Failed to start", e);
             Runtime.getRuntime().removeShutdownHook(hook);
+            plan.closeNotifyScripts(NOTIFY_DEADLINE);
             vipManager.ifPresent(HaAgent::closeQuietly);
             return 1;
         }

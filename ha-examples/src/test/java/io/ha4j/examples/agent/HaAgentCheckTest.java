@@ -3,6 +3,7 @@ package io.ha4j.examples.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.vrrp.VrrpTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,13 @@ class HaAgentCheckTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    /** --check must never open a VRRP socket. */
+    private static final VrrpTransport.Factory NO_TRANSPORT = spec -> {
+        throw new AssertionError("a transport was opened for " + spec);
+    };
+
     private final HaAgent agent = new HaAgent(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+            new PrintStream(err, true, StandardCharsets.UTF_8), NO_TRANSPORT);
 
     private String out() {
         return out.toString(StandardCharsets.UTF_8);
@@ -43,11 +49,11 @@ class HaAgentCheckTest {
     void everySeedFileIsValid() {
         for (String name : new String[] {"seed000-keepalived-node1.conf", "seed001-keepalived-template.conf",
                 "seed003-keepalived-master.conf", "seed003-keepalived-backup.conf"}) {
-            assertEquals(0, new HaAgent(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err))
+            assertEquals(0, new HaAgent(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), NO_TRANSPORT)
                     .run("--keepalived-conf", TestFiles.path(name).toString(), "--check"), name + ": " + err());
         }
         for (String name : new String[] {"seed001-haproxy-template.cfg", "seed002-haproxy.cfg", "seed003-haproxy.cfg"}) {
-            assertEquals(0, new HaAgent(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err))
+            assertEquals(0, new HaAgent(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), NO_TRANSPORT)
                     .run("--haproxy-cfg", TestFiles.path(name).toString(), "--check"), name + ": " + err());
         }
     }
