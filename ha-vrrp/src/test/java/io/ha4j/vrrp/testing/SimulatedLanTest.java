@@ -1,0 +1,116 @@
+package io.ha4j.vrrp.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ha4j.core.testing.ManualScheduler;
+import io.ha4j.vrrp.VrrpInstance;
+import io.ha4j.vrrp.VrrpState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimulatedLanTest {
+
+    private final ManualScheduler clock = new ManualScheduler();
+    private final SimulatedLan lan = new SimulatedLan(clock, 7);
+
+    private VrrpInstance instance(SimulatedRouter r, int priority, String vip) {
+        return VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(priority)
+                .virtualAddress(vip).transport(r.transport()).build();
+    }
+
+    @Test
+    void equalPrioritiesStartedTogetherElectTheHighestAddress() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.3");
+        SimulatedRouter c = lan.addRouter("c", "198.18.0.2");
+        VrrpInstance va = instance(a, 100, "198.18.0.100");
+        VrrpInstance vb = instance(b, 100, "198.18.0.100");
+        VrrpInstance vc = instance(c, 100, "198.18.0.100");
+        va.start(a.context());
+        vb.start(b.context());
+        vc.start(c.context());
+        clock.advance(Duration.ofSeconds(10));
+        assertTrue(vb.isMaster());
+        assertFalse(va.isMaster());
+        assertFalse(vc.isMaster());
+    }
+
+    @Test
+    void ipv6InstancesElectOverTheLan() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "fe80::1");
+        SimulatedRouter b = lan.addRouter("b", "fe80::2");
+        VrrpInstance va = instance(a, 200, "fe80::100");
+        VrrpInstance vb = instance(b, 100, "fe80::100");
+        va.start(a.context());
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+        assertEquals(VrrpState.BACKUP, vb.state());
+        assertTrue(vb.counters().advertsReceived() > 0);
+        assertEquals(0, vb.counters().droppedTotal());
+    }
+
+    @Test
+    void unicastPeersAndPausedMasterSplitBrainHeals() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.2");
+        VrrpInstance va = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(200)
+                .virtualAddress("198.18.0.100").unicastPeer("198.18.0.2").transport(a.transport()).build();
+        VrrpInstance vb = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(100)
+                .virtualAddress("198.18.0.100").unicastPeer("198.18.0.1").transport(b.transport()).build();
+        va.start(a.context());
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+        a.pause(); // a GC pause longer than Master_Down_Interval
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(vb.isMaster(), "the backup took over");
+        assertTrue(va.isMaster(), "the paused master does not know yet: split brain");
+        a.resume();
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(va.isMaster());
+        assertEquals(VrrpState.BACKUP, vb.state());
+        assertTrue(b.vipManager().managed().isEmpty());
+    }
+
+    @Test
+    void preemptionAndNopreempt() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.2");
+        VrrpInstance low = instance(a, 50, "198.18.0.100");
+        low.start(a.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(low.isMaster());
+        VrrpInstance high = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(150).nopreempt()
+                .virtualAddress("198.18.0.100").transport(b.transport()).build();
+        high.start(b.context());
+        clock.advance(Duration.ofSeconds(30));
+        assertTrue(low.isMaster(), "nopreempt: the higher backup leaves the lower master alone");
+        assertEquals(VrrpState.BACKUP, high.state());
+        low.close();
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(high.isMaster());
+    }
+
+    @Test
+    void partitionGivesTwoMastersAndHealingLeavesOne() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.2");
+        VrrpInstance va = instance(a, 200, "198.18.0.100");
+        VrrpInstance vb = instance(b, 100, "198.18.0.100");
+        va.start(a.context());
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        lan.partition(List.of(a), List.of(b));
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster() && vb.isMaster());
+        assertTrue(lan.packetsLost() > 0);
+        lan.heal();
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(va.isMaster());
+        assertFalse(vb.isMaster());
+    }
+}
