@@ -264,7 +264,7 @@ final class VrrpStateMachine {
             downDeadline = now + masterDownIntervalNs();
             downReason = "no advert for Master_Down_Interval";
         } else {
-            downReason = "preempting lower priority master " + priority;
+            downReason = "preempting a lower-priority master";
         }
     }
 
