@@ -47,7 +47,7 @@ if ! mvn -B -q -ntp install -DskipTests; then
 fi
 classpath_file="$PWD/ha-examples/target/demo-classpath.txt"
 mvn -B -q -ntp -pl ha-examples org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file"
+  -DincludeScope=runtime -Dmdep.outputFile="$classpath_file"
 classpath="$PWD/ha-examples/target/classes:$(cat "$classpath_file")"
 
 java_pid=""

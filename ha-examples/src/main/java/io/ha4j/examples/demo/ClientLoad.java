@@ -37,7 +37,7 @@ final class ClientLoad implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 8;
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(300);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     static final Duration WATCH_IDLE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration WATCH_RETRY = Duration.ofMillis(200);
     private static final Pattern RESOURCE_VERSION = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");

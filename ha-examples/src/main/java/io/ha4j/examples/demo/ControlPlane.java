@@ -37,7 +37,8 @@ interface ControlPlane extends AutoCloseable {
 
     /**
      * Who holds the VIP according to the addresses themselves ({@code ip addr} in each namespace, or the
-     * simulated VIP managers), not according to what the nodes say; empty when nobody does.
+     * simulated VIP managers), not according to what the nodes say; empty when nobody does. A crashed node is
+     * left out: the VIP its process could not remove sits on a dead link.
      */
     List<String> vipHolders() throws Exception;
 

@@ -84,7 +84,7 @@ public final class DemoNode {
         }
         InetAddress bindAll = VirtualAddress.parseLiteral("0.0.0.0");
         ControlPlaneNode.Spec spec = new ControlPlaneNode.Spec(name,
-                new InetSocketAddress(bindAll, Integer.parseInt(o.getOrDefault("--apiserver-port", "6443"))),
+                new InetSocketAddress(VirtualAddress.parseLiteral(address), Integer.parseInt(o.getOrDefault("--apiserver-port", "6443"))),
                 new InetSocketAddress(bindAll, Integer.parseInt(o.getOrDefault("--balancer-port", "7443"))),
                 backends,
                 VirtualAddress.parse(o.get("--vip"), o.get("--interface")),

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,6 +38,7 @@ final class NamespaceControlPlane implements ControlPlane {
     private final NamespaceLan lan;
     private final DemoPki pki;
     private final Map<String, DemoProcess> processes = new ConcurrentHashMap<>();
+    private final Set<String> crashed = ConcurrentHashMap.newKeySet();
 
     private NamespaceControlPlane(DemoOptions options, Timeline timeline, Path runDir, NamespaceLan lan, DemoPki pki) {
         this.options = options;
@@ -119,14 +121,16 @@ final class NamespaceControlPlane implements ControlPlane {
 
     @Override
     public void crash(String node) throws Exception {
+        // the link first, as when a host dies: nothing the dying process does reaches the LAN any more
+        lan.linkDown(node);
         DemoProcess p = processes.remove(node);
         if (p != null) {
             p.kill();
         }
-        lan.linkDown(node);
+        crashed.add(node);
         timeline.accept(new DemoEvent(timeline.clock().nanoTime(), node, DemoEvent.Kind.NODE, "", "KILLED",
-                "kill -9 of pid " + (p == null ? "?" : p.pid()) + ", link down; ip addr still shows "
-                        + (hasVip(node) ? "the VIP" : "no VIP") + " on its eth0"));
+                "link down, kill -9 of pid " + (p == null ? "?" : p.pid()) + "; ip addr still shows "
+                        + (hasVip(node) ? "the VIP" : "no VIP") + " on its dead eth0"));
     }
 
     @Override
@@ -142,6 +146,7 @@ final class NamespaceControlPlane implements ControlPlane {
         timeline.say(node + " started with its link still down; ip addr on its eth0 now: " + lan.addresses(node)
                 + (hasVip(node) ? " (the VIP left by the crash is STILL there)" : " (the VIP left by the crash was removed at start)"));
         lan.linkUp(node);
+        crashed.remove(node);
         timeline.say(node + ": link up");
     }
 
@@ -166,7 +171,7 @@ final class NamespaceControlPlane implements ControlPlane {
     public List<String> vipHolders() throws IOException, InterruptedException {
         List<String> holders = new ArrayList<>();
         for (String n : NODES.keySet()) {
-            if (hasVip(n)) {
+            if (!crashed.contains(n) && hasVip(n)) { // a dead node's leftover VIP answers nobody
                 holders.add(n);
             }
         }

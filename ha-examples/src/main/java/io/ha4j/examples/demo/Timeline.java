@@ -27,6 +27,8 @@ final class Timeline implements Consumer<DemoEvent> {
 
     /** VRRP state recorded for a node whose process was killed. */
     static final String DEAD = "DEAD";
+    /** Consecutive failed requests printed as an outage as soon as they happen. */
+    static final int FAILING_AFTER = 3;
 
     private final Clock clock;
     private final long startNanos;
@@ -36,7 +38,7 @@ final class Timeline implements Consumer<DemoEvent> {
     private final Map<String, String> vrrp = new TreeMap<>();
     private final Map<String, String> backends = new HashMap<>();
     private boolean firstAnswerPrinted;
-    private boolean requestsFailing;
+    private String firstFailure = "";
     private long failingSinceNanos;
     private int failedInARow;
     private boolean watchWantsFirstEvent;
@@ -100,19 +102,29 @@ final class Timeline implements Consumer<DemoEvent> {
         }
     }
 
+    /**
+     * Prints a run of failures once it reaches {@value #FAILING_AFTER} requests, and its end; a shorter run is
+     * printed in one line when the next request is answered.
+     */
     private void onRequest(DemoEvent e) {
         boolean ok = e.state().equals("OK");
-        if (!ok && !requestsFailing) {
-            requestsFailing = true;
-            failingSinceNanos = e.nanoTime();
-            failedInARow = 1;
-            print(e.nanoTime(), "client", "GET /version via VIP FAILING: " + e.detail());
-        } else if (!ok) {
+        if (!ok) {
+            if (failedInARow == 0) {
+                failingSinceNanos = e.nanoTime();
+                firstFailure = e.detail();
+            }
             failedInARow++;
-        } else if (requestsFailing) {
-            requestsFailing = false;
+            if (failedInARow == FAILING_AFTER) {
+                print(failingSinceNanos, "client", "GET /version via VIP FAILING: " + firstFailure);
+            }
+        } else if (failedInARow >= FAILING_AFTER) {
             print(e.nanoTime(), "client", "GET /version via VIP answered again by " + e.subject() + " after "
                     + failedInARow + " failed requests (" + millis(e.nanoTime() - failingSinceNanos) + " ms)");
+            failedInARow = 0;
+        } else if (failedInARow > 0) {
+            print(e.nanoTime(), "client", "GET /version via VIP: " + failedInARow + " request(s) failed (" + firstFailure
+                    + "), then answered by " + e.subject());
+            failedInARow = 0;
         } else if (!firstAnswerPrinted) {
             firstAnswerPrinted = true;
             print(e.nanoTime(), "client", "GET /version via VIP answered by " + e.subject() + ": " + e.detail());
