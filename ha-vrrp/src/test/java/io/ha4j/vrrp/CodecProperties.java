@@ -87,7 +87,7 @@ class CodecProperties {
         assertEquals(0, VrrpPacket.computeChecksum(b, offset, len, a.ipv6, pseudo, src, dst));
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     void randomBytesNeverThrowAndAreCountedAsDrops(@ForAll @Size(max = 200) List<@Size(max = 120) byte[]> packets,
                                                     @ForAll boolean ipv6) throws Exception {
         InstanceHarness h = new InstanceHarness(ipv6 ? "fe80::2" : "198.18.0.2");
@@ -101,7 +101,7 @@ class CodecProperties {
         assertEquals(packets.size(), c.advertsReceived() + c.droppedTotal(), c.toString());
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     void mutatedValidAdvertsNeverThrowAndAreCounted(@ForAll @IntRange(min = 0, max = 255) int priority,
                                                     @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = 1000) Integer> positions,
                                                     @ForAll @Size(min = 30, max = 30) List<Byte> values,

@@ -123,7 +123,7 @@ class SimulatedLanProperties {
         }
     }
 
-    @Property(tries = 40)
+    @Property(tries = 300)
     void onceConnectedAndQuietExactlyOneMasterWithTheHighestPriorityAndNoFlapping(
             @ForAll @Size(min = 3, max = 5) @UniqueElements List<@IntRange(min = 1, max = 254) Integer> priorities,
             @ForAll @Size(max = 8) List<@net.jqwik.api.From("steps") Step> chaos,
@@ -185,7 +185,7 @@ class SimulatedLanProperties {
         assertEquals(masters, net.masters());
     }
 
-    @Property(tries = 30)
+    @Property(tries = 150)
     void aCrashedMasterIsReplacedWithinMasterDownIntervalPlusOneAdvert(
             @ForAll @Size(min = 3, max = 5) @UniqueElements List<@IntRange(min = 1, max = 254) Integer> priorities,
             @ForAll @IntRange(min = 0, max = 30) int delayMillis,
@@ -215,7 +215,7 @@ class SimulatedLanProperties {
                 () -> "took " + (net.clock.nanoTime() - crashedAt) / 1_000_000 + " ms, bound " + bound.toMillis() + " ms");
     }
 
-    @Property(tries = 20)
+    @Property(tries = 60)
     void gracefulStopHandsOverAfterSkewTime(
             @ForAll @Size(min = 3, max = 5) @UniqueElements List<@IntRange(min = 1, max = 254) Integer> priorities,
             @ForAll long seed) throws Exception {
