@@ -64,6 +64,8 @@ final class RelaySession implements Runnable {
     private char cause = '-';
     private char termPhase = '-';
     private boolean closed;
+    /** Whether this session holds one of the {@code maxConnections} slots. */
+    private boolean admitted;
 
     RelaySession(TcpBalancer balancer, Channel client) {
         this.balancer = balancer;
@@ -83,11 +85,24 @@ final class RelaySession implements Runnable {
         return target;
     }
 
+    boolean admitted() {
+        return admitted;
+    }
+
     /** The client channel is active: pick a server, or refuse the client at once when none is available. */
     void start() {
+        if (closed) {
+            return;
+        }
         if (!balancer.acceptingSessions()) {
             close('K', 'R');
             return;
+        }
+        if (!admitted) {
+            if (!balancer.admit(this)) {
+                return; // parked until a connection ends
+            }
+            admitted = true;
         }
         Server s = balancer.pool().select(clientAddress(), null);
         if (s == null) {

@@ -141,6 +141,8 @@ public final class TcpBalancer implements HaComponent {
     private final FrontendCounters frontend = new FrontendCounters();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean acceptPaused = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger inService = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Queue<RelaySession> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final List<Channel> acceptors = new ArrayList<>();
     private volatile boolean accepting;
@@ -206,12 +208,20 @@ public final class TcpBalancer implements HaComponent {
 
     /** Starts on threads of its own (a timer thread and a blocking pool for checks), for use without a cluster. */
     public void start() {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("balancer '" + name + "' can be started once");
+        }
         ComponentContext own = ComponentContext.standalone(name);
-        ownsContext = true;
         try {
             start(own);
+            ownsContext = true;
         } catch (RuntimeException e) {
-            close();
+            if (context == own) {
+                ownsContext = true;
+                close(); // a half-started balancer releases everything, its own threads included
+            } else {
+                own.close(); // lost a race with another start: leave that one running
+            }
             throw e;
         }
     }
@@ -382,8 +392,38 @@ public final class TcpBalancer implements HaComponent {
         }
     }
 
+    /**
+     * Takes one of the {@code maxConnections} slots for {@code s}, or parks it until a slot frees. Pausing
+     * the acceptors takes effect after the accept batch under way (Netty clears read interest lazily), so a
+     * few clients may be accepted past the limit; they wait here, unserved, as they would in the backlog.
+     */
+    boolean admit(RelaySession s) {
+        if (inService.incrementAndGet() <= maxConnections) {
+            return true;
+        }
+        inService.decrementAndGet();
+        parked.add(s);
+        if (inService.get() < maxConnections) {
+            startParked(); // a slot freed meanwhile
+        }
+        return false;
+    }
+
+    private void startParked() {
+        RelaySession next = parked.poll();
+        if (next != null) {
+            next.client.eventLoop().execute(next::start);
+        }
+    }
+
     void sessionClosed(RelaySession s) {
         sessions.remove(s);
+        if (s.admitted()) {
+            inService.decrementAndGet();
+            startParked();
+        } else {
+            parked.remove(s);
+        }
         int now = frontend.active.decrementAndGet();
         if (now < maxConnections && acceptPaused.get() && accepting) {
             resumeAccepting();
@@ -796,9 +836,10 @@ public final class TcpBalancer implements HaComponent {
         }
 
         /**
-         * Most client connections at once, in [1, 1000000]; default 10000 (HAProxy's {@code maxconn}). At the
-         * limit the balancer stops accepting; new clients wait in the kernel's accept backlog (bounded by
-         * {@link #backlog}) until a connection ends. One accept batch already under way may still complete.
+         * Most client connections served at once, in [1, 1000000]; default 10000 (HAProxy's {@code maxconn}).
+         * At the limit the balancer stops accepting; new clients wait in the kernel's accept backlog (bounded
+         * by {@link #backlog}) until a connection ends. The few accepted by a batch already under way wait,
+         * unserved, until a slot frees.
          */
         public Builder maxConnections(int max) {
             Validation.setOnce("maxConnections", this.maxConnections);
