@@ -124,6 +124,7 @@ public final class VrrpInstance implements HaComponent {
     private final ByteBuffer tx = ByteBuffer.allocate(VrrpPacket.MAX_LENGTH);
     private final byte[] sourceBytes = new byte[16];
     private final RxQueue rxQueue = new RxQueue();
+    private final String[] dropLogKeys = new String[DropReason.values().length];
     private final Runnable timerTask = this::onTimer;
     private final Runnable drainTask = this::drainQueue;
 
@@ -195,6 +196,9 @@ public final class VrrpInstance implements HaComponent {
         c.garpRefreshRepeat = b.garpMasterRefreshRepeat;
         c.lowerPrioNoAdvert = b.lowerPrioNoAdvert;
         this.machineConfig = c;
+        for (DropReason reason : DropReason.values()) {
+            dropLogKeys[reason.ordinal()] = name + ":" + reason.name();
+        }
     }
 
     /** A builder for an instance called {@code name} (keepalived's {@code vrrp_instance NAME}). */
@@ -701,7 +705,7 @@ public final class VrrpInstance implements HaComponent {
     private void drop(DropReason reason, PacketMetadata m) {
         counters.drop(reason);
         if (reason != DropReason.OTHER_VRID) {
-            rateLimitedLog.warn(name + ":" + reason.name(), "VRRP instance '{}': dropped packet from {}: {}", name,
+            rateLimitedLog.warn(dropLogKeys[reason.ordinal()], "VRRP instance '{}': dropped packet from {}: {}", name,
                     PacketMetadata.address(m.sourceBytes(), m.sourceLength()), reason);
         }
     }

@@ -26,9 +26,20 @@ import java.nio.ByteBuffer;
  *   <li>{@link #sourceAddress()} is the primary address adverts are sent from, known once {@link #start}
  *       returned: the configured unicast source, else the interface's first address of the family (IPv6:
  *       its link-local address). It is this router's identity in elections and in the IPv4 pseudo-header.</li>
- *   <li>{@link #send} is called on the scheduler thread with the PDU from position to limit, checksum
- *       already filled in for {@code destination}; it must not keep the buffer.</li>
+ *   <li>{@link #send} is called with the PDU from position to limit, checksum already filled in for
+ *       {@code destination} (the IPv4 pseudo-header uses {@link #sourceAddress()}), on the scheduler thread, or on
+ *       the thread that calls {@link VrrpInstance#close()} for the final priority-0 advert; calls never overlap.
+ *       It must not keep the buffer. A failure is counted ({@link VrrpCounters#sendErrors()}) and logged at a
+ *       limited rate; the protocol carries on (keepalived does the same).</li>
+ *   <li>{@link #close} comes after the last send, from the closing thread; a blocked receive thread must
+ *       return promptly.</li>
  * </ul>
+ *
+ * <p>A raw-socket implementation receives on a dedicated thread in a loop (blocking receive into a reused
+ * buffer, fill a reused {@link PacketMetadata}, call the receiver), and reports link changes of the instance's
+ * interfaces through {@link VrrpInstance#interfaceStateChanged(String, boolean)}. The instance queues up to 16
+ * packets between that thread and its scheduler; more are dropped and counted as
+ * {@link DropReason#QUEUE_FULL}.
  */
 public interface VrrpTransport extends AutoCloseable {
 
