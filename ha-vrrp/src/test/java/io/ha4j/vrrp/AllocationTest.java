@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hot path (receive, checks, decode, state machine, encode, checksum, send) allocates nothing per packet: measured
- * with the JVM's per-thread allocation counter over many packets after a warm-up. A few hundred bytes of slack
- * cover the counter's own bookkeeping; one allocation per packet would be tens of kilobytes.
+ * with the JVM's per-thread allocation counter over many packets after a warm-up, best of a few rounds. The bound is
+ * a quarter byte per packet: the smallest object per packet would be 16 bytes each, while JIT compilation can
+ * allocate a few kilobytes once.
  */
 class AllocationTest {
 
@@ -65,29 +66,29 @@ class AllocationTest {
         ByteBuffer stoppingBuffer = ByteBuffer.wrap(stopping);
 
         int packets = 20_000;
-        for (int i = 0; i < packets; i++) {
-            backup.receive(higherBuffer, 0, higher.length, metadata);
+        long backupBytes = Long.MAX_VALUE;
+        for (int round = 0; round < 4; round++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < packets; i++) {
+                backup.receive(higherBuffer, 0, higher.length, metadata);
+            }
+            backupBytes = Math.min(backupBytes, allocatedBytes() - before);
         }
-        long before = allocatedBytes();
-        for (int i = 0; i < packets; i++) {
-            backup.receive(higherBuffer, 0, higher.length, metadata);
-        }
-        long backupBytes = allocatedBytes() - before;
-        assertEquals(2L * packets, backup.counters().advertsReceived());
-        assertTrue(backupBytes < 1024, "backup receive path allocated " + backupBytes + " bytes for " + packets + " adverts");
+        assertEquals(4L * packets, backup.counters().advertsReceived());
+        assertTrue(backupBytes < packets / 4, "backup receive path allocated " + backupBytes + " bytes for " + packets + " adverts");
 
         clock.advance(java.time.Duration.ofSeconds(4));
         assertTrue(backup.isMaster());
-        for (int i = 0; i < packets; i++) {
-            backup.receive(stoppingBuffer, 0, stopping.length, metadata); // a master answers priority 0 with an advert
-        }
         long sentBefore = transport.sent;
-        before = allocatedBytes();
-        for (int i = 0; i < packets; i++) {
-            backup.receive(stoppingBuffer, 0, stopping.length, metadata);
+        long masterBytes = Long.MAX_VALUE;
+        for (int round = 0; round < 4; round++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < packets; i++) {
+                backup.receive(stoppingBuffer, 0, stopping.length, metadata); // a master answers priority 0 at once
+            }
+            masterBytes = Math.min(masterBytes, allocatedBytes() - before);
         }
-        long masterBytes = allocatedBytes() - before;
-        assertEquals(packets, transport.sent - sentBefore, "one advert sent per priority-0 advert received");
-        assertTrue(masterBytes < 1024, "master receive+send path allocated " + masterBytes + " bytes for " + packets + " adverts");
+        assertEquals(4L * packets, transport.sent - sentBefore, "one advert sent per priority-0 advert received");
+        assertTrue(masterBytes < packets / 4, "master receive+send path allocated " + masterBytes + " bytes for " + packets + " adverts");
     }
 }
