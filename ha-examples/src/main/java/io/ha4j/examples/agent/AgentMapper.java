@@ -93,7 +93,9 @@ public final class AgentMapper {
         }
         String name = keepalived.flatMap(k -> k.globalDefs().routerId()).filter(id -> CLUSTER_NAME.matcher(id).matches())
                 .orElse("ha-agent");
-        return new AgentPlan(name, components, notifiers, !instances.isEmpty());
+        Set<String> tracked = new java.util.TreeSet<>();
+        keepalived.ifPresent(k -> k.instances().forEach(i -> i.trackInterfaces().forEach(t -> tracked.add(t.name()))));
+        return new AgentPlan(name, components, notifiers, !instances.isEmpty(), tracked);
     }
 
     // ------------------------------------------------------------------------------------------ keepalived

@@ -3,9 +3,11 @@ package io.ha4j.examples.agent;
 import io.ha4j.core.HaCluster;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.VipManager;
+import io.ha4j.vrrp.VrrpInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What {@link AgentMapper} made of the configuration: the cluster name and its built (not started)
@@ -15,20 +17,31 @@ import java.util.Optional;
  * @param components every health checker, balancer and VRRP instance, built and validated
  * @param notifyScripts the notify-script runners attached to VRRP instances; closed after the cluster
  * @param needsVipManager whether a VRRP instance will add addresses (then a real run needs root)
+ * @param trackedInterfaces every {@code track_interface} name, to be fed link states in a real run
  */
 public record AgentPlan(String clusterName, List<HaComponent> components, List<NotifyScripts> notifyScripts,
-        boolean needsVipManager) {
+        boolean needsVipManager, Set<String> trackedInterfaces) {
 
     public AgentPlan {
         components = List.copyOf(components);
         notifyScripts = List.copyOf(notifyScripts);
+        trackedInterfaces = Set.copyOf(trackedInterfaces);
     }
 
-    /** A cluster of these components; {@code vipManager} is required when {@link #needsVipManager()}. */
-    public HaCluster newCluster(Optional<VipManager> vipManager) {
+    /** The VRRP instances among the components. */
+    public List<VrrpInstance> vrrpInstances() {
+        return components.stream().filter(VrrpInstance.class::isInstance).map(VrrpInstance.class::cast).toList();
+    }
+
+    /**
+     * A cluster of these components and {@code extra} ones (added last); {@code vipManager} is required when
+     * {@link #needsVipManager()}.
+     */
+    public HaCluster newCluster(Optional<VipManager> vipManager, List<HaComponent> extra) {
         HaCluster.Builder b = HaCluster.builder().name(clusterName);
         vipManager.ifPresent(b::vipManager);
         components.forEach(b::add);
+        extra.forEach(b::add);
         return b.build();
     }
 

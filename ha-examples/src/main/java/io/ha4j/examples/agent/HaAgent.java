@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -160,7 +161,9 @@ public final class HaAgent {
                 return 1;
             }
         }
-        HaCluster cluster = plan.newCluster(vipManager);
+        List<HaComponent> extra = plan.vrrpInstances().isEmpty() ? List.of()
+                : List.of(new LinkStateFeed(plan.vrrpInstances(), plan.trackedInterfaces()));
+        HaCluster cluster = plan.newCluster(vipManager, extra);
         CountDownLatch stopped = new CountDownLatch(1);
         Optional<VipManager> vips = vipManager;
         Thread hook = new Thread(() -> {
