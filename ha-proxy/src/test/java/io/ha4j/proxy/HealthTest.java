@@ -88,6 +88,38 @@ class HealthTest {
     }
 
     @Test
+    void testReturningBackendRampsUpOverSlowStartOnTheClusterClock() throws Exception {
+        try (EchoServer a = new EchoServer("a", true);
+             EchoServer b = new EchoServer("b", true);
+             EchoServer c = new EchoServer("c", true);
+             ComponentContext ctx = context();
+             TcpBalancer balancer = TestSupport.balancer("slowstart", a, b, c)
+                     .healthCheck(TestSupport.tcpCheck())
+                     .healthCheckTimers(t -> t.inter(Duration.ofSeconds(1)).rise(1).fall(1))
+                     .slowStart(Duration.ofSeconds(60))
+                     .build()) {
+            balancer.start(ctx);
+            scheduler.runDueTasks();
+            InetSocketAddress front = balancer.boundAddresses().get(0);
+            assertEquals(Map.of("a", 10, "b", 10, "c", 10), spread(front, 30), "no slowstart at startup");
+            c.kill();
+            scheduler.advance(Duration.ofSeconds(1));
+            assertEquals("DOWN", balancer.stats().backend("c").status());
+            c.restart();
+            scheduler.advance(Duration.ofSeconds(1));
+            assertEquals("UP", balancer.stats().backend("c").status());
+            assertNull(spread(front, 30).get("c"), "just back: almost no weight");
+            scheduler.advance(Duration.ofSeconds(30)); // half way: weight 1/2 next to two of weight 1 -> 20%
+            assertEquals(1, balancer.stats().backend("c").effectiveWeight(), "rounded up for display");
+            int halfWay = spread(front, 50).getOrDefault("c", 0);
+            assertTrue(halfWay >= 8 && halfWay <= 12, "about 10 of 50 at 30s: " + halfWay);
+            scheduler.advance(Duration.ofSeconds(30)); // ramp over
+            int full = spread(front, 30).getOrDefault("c", 0);
+            assertTrue(full >= 9 && full <= 11, "a full third after 60s: " + full);
+        }
+    }
+
+    @Test
     void testMarkedDownShutsDownItsSessionsOnly() throws Exception {
         AtomicBoolean bHealthy = new AtomicBoolean(true);
         try (EchoServer a = new EchoServer("a", true);
