@@ -28,6 +28,9 @@ class SimulatedLanProperties {
 
     enum Kind { PARTITION, HEAL, PAUSE, RESUME, LOSS }
 
+    /** Protocol variants the election must work with. */
+    enum Flavour { V3_IPV4, V3_IPV4_MESSAGE_ONLY_CHECKSUM, V3_IPV6, V2_PASS, V3_UNICAST }
+
     /** One chaos step: an action, then {@code millis} of virtual time. */
     static final class Step {
         final Kind kind;
@@ -69,19 +72,43 @@ class SimulatedLanProperties {
             this(priorities, intervalMillis, delayMillis, seed, List.of());
         }
 
-        /** Starts router i {@code startMillis.get(i)} after the first (0 if absent): lower priorities may lead. */
         Lan(List<Integer> priorities, int intervalMillis, int delayMillis, long seed, List<Integer> startMillis)
                 throws Exception {
+            this(priorities, intervalMillis, delayMillis, seed, startMillis, Flavour.V3_IPV4);
+        }
+
+        /** Starts router i {@code startMillis.get(i)} after the first (0 if absent): lower priorities may lead. */
+        Lan(List<Integer> priorities, int intervalMillis, int delayMillis, long seed, List<Integer> startMillis,
+            Flavour flavour) throws Exception {
             lan = new SimulatedLan(clock, seed);
             lan.delay(Duration.ofMillis(delayMillis));
-            interval = Duration.ofMillis(intervalMillis);
-            for (int i = 0; i < priorities.size(); i++) {
-                SimulatedRouter r = lan.addRouter("r" + i, "198.18.0." + (i + 1));
-                VrrpInstance v = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51)
-                        .priority(priorities.get(i)).advertInterval(interval).virtualAddress("198.18.0.100")
-                        .transport(r.transport()).build();
+            interval = flavour == Flavour.V2_PASS ? Duration.ofSeconds(Math.max(1, intervalMillis / 1000))
+                    : Duration.ofMillis(intervalMillis);
+            boolean ipv6 = flavour == Flavour.V3_IPV6;
+            int n = priorities.size();
+            for (int i = 0; i < n; i++) {
+                SimulatedRouter r = lan.addRouter("r" + i, ipv6 ? "fe80::" + (i + 1) : "198.18.0." + (i + 1));
+                VrrpInstance.Builder b = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51)
+                        .priority(priorities.get(i)).advertInterval(interval)
+                        .virtualAddress(ipv6 ? "fe80::100" : "198.18.0.100").transport(r.transport());
+                if (ipv6) {
+                    b.virtualAddress("fd00::100/64");
+                }
+                if (flavour == Flavour.V2_PASS) {
+                    b.version(2).authPass("k8s-vip");
+                }
+                if (flavour == Flavour.V3_IPV4_MESSAGE_ONLY_CHECKSUM && i % 2 == 0) {
+                    b.checksumMode(io.ha4j.vrrp.ChecksumMode.MESSAGE_ONLY); // mixed conventions on one segment
+                }
+                if (flavour == Flavour.V3_UNICAST) {
+                    for (int j = 0; j < n; j++) {
+                        if (j != i) {
+                            b.unicastPeer("198.18.0." + (j + 1));
+                        }
+                    }
+                }
                 routers.add(r);
-                instances.add(v);
+                instances.add(b.build());
             }
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < routers.size(); i++) {
@@ -130,8 +157,10 @@ class SimulatedLanProperties {
             @ForAll @IntRange(min = 0, max = 50) int delayMillis,
             @ForAll boolean fastAdverts,
             @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 15000) Integer> startMillis,
+            @ForAll Flavour flavour,
             @ForAll long seed) throws Exception {
-        Lan net = new Lan(priorities, fastAdverts ? 100 : 1000, fastAdverts ? delayMillis / 2 : delayMillis, seed, startMillis);
+        Lan net = new Lan(priorities, fastAdverts ? 100 : 1000, fastAdverts ? delayMillis / 2 : delayMillis, seed, startMillis,
+                flavour);
         int n = priorities.size();
         for (Step s : chaos) {
             int r = s.router % n;
@@ -183,6 +212,29 @@ class SimulatedLanProperties {
         net.clock.advance(Duration.ofSeconds(30));
         assertEquals(changes, net.stateChanges(), "stable inputs: no flapping");
         assertEquals(masters, net.masters());
+        for (VrrpInstance v : net.instances) {
+            assertEquals(0, v.counters().dropped(io.ha4j.vrrp.DropReason.CHECKSUM), "valid adverts only: " + v.counters());
+        }
+    }
+
+    @Property(tries = 100)
+    void simultaneousStartElectsTheHighestPriorityAndTiesGoToTheHighestAddress(
+            @ForAll @Size(min = 3, max = 5) List<@IntRange(min = 1, max = 6) Integer> priorities,
+            @ForAll @IntRange(min = 0, max = 50) int delayMillis,
+            @ForAll Flavour flavour,
+            @ForAll long seed) throws Exception {
+        Lan net = new Lan(priorities, 1000, delayMillis, seed, List.of(), flavour);
+        net.clock.advance(net.maxMasterDown().plus(net.interval).plus(Duration.ofMillis(2L * delayMillis)));
+        List<Integer> masters = net.masters();
+        assertEquals(1, masters.size(), net::describe);
+        int best = priorities.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int expected = -1;
+        for (int i = 0; i < priorities.size(); i++) {
+            if (priorities.get(i) == best) {
+                expected = i; // addresses grow with the index
+            }
+        }
+        assertEquals(expected, masters.get(0), net::describe);
     }
 
     @Property(tries = 150)
