@@ -121,6 +121,7 @@ public final class VrrpInstance implements HaComponent {
     private final Listeners<VrrpListener> listeners = new Listeners<>();
     private final Map<String, Boolean> interfaceUp = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
+    private ComponentContext ownContext;
     private final ByteBuffer tx = ByteBuffer.allocate(VrrpPacket.MAX_LENGTH);
     private final byte[] sourceBytes = new byte[16];
     private final RxQueue rxQueue = new RxQueue();
@@ -220,6 +221,23 @@ public final class VrrpInstance implements HaComponent {
     }
 
     /**
+     * Starts without a cluster, on a scheduler thread of its own ({@code <name>-timer}) and the builder's
+     * {@link Builder#vipManager VIP manager}; {@link #close()} stops that thread.
+     *
+     * @throws IOException when the transport cannot be opened
+     */
+    public void start() throws IOException {
+        ComponentContext own = ComponentContext.standalone(name);
+        ownContext = own;
+        try {
+            start(own);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
      * Starts the instance on the context's scheduler and VIP manager (or the builder's): removes leftover VIPs,
      * opens the transport and enters BACKUP (or MASTER at once for priority 255, or FAULT if a weight-0 tracker
      * is down). Called once.
@@ -304,6 +322,9 @@ public final class VrrpInstance implements HaComponent {
         }
         if (transport != null) {
             transport.close();
+        }
+        if (ownContext != null) {
+            ownContext.close();
         }
     }
 
@@ -581,7 +602,7 @@ public final class VrrpInstance implements HaComponent {
 
     /** keepalived's receive checks in its order (vrrp.md §1.4); null when the advert is acceptable. */
     private DropReason check(ByteBuffer b, int off, int len, PacketMetadata m) {
-        if (m.truncated() || len < VrrpPacket.HEADER_LENGTH || off < 0 || off + len > b.limit()) {
+        if (m.truncated() || len < VrrpPacket.HEADER_LENGTH || off < 0 || off + len > b.limit() || m.wireLength() > len) {
             return DropReason.TRUNCATED;
         }
         if (VrrpPacket.virtualRouterId(b, off) != vrid) {

@@ -7,8 +7,8 @@ package io.ha4j.vrrp;
  * <p>Contract (Curator's {@code LeaderLatchListener}):
  * <ul>
  *   <li>Called on the instance's scheduler thread unless the listener was added with an executor; it must not
- *       block there. Callbacks of one instance arrive in order on that thread or on a single-threaded
- *       executor.</li>
+ *       block there. The final {@link #onStopped} runs on the thread that called {@link VrrpInstance#close()}.
+ *       Callbacks of one instance arrive in order on those threads or on a single-threaded executor.</li>
  *   <li>By the time a callback runs the state may already have changed (a higher-priority router appeared, a
  *       check failed): {@link VrrpInstance#isMaster()} may be false inside {@link #onMaster}. The opposite
  *       callback always follows, so act on the latest call, not on a snapshot.</li>

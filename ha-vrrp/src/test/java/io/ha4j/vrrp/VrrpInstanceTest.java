@@ -307,6 +307,41 @@ class VrrpInstanceTest {
         assertThrows(IllegalStateException.class, () -> started.start(h.context));
     }
 
+    @Test
+    void wireLengthLongerThanDeliveredIsTruncated() throws Exception {
+        VrrpInstance vrrp = startDefault();
+        h.transport.inject(v3(150, true), new PacketMetadata().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(255)
+                .wireLength(2000));
+        assertEquals(1, vrrp.counters().dropped(DropReason.TRUNCATED));
+    }
+
+    @Test
+    void standaloneStartRunsOnItsOwnThreadAndCloseStopsIt() throws Exception {
+        io.ha4j.core.InMemoryVipManager own = new io.ha4j.core.InMemoryVipManager();
+        CaptureTransport t = new CaptureTransport(Hex.ip("198.18.0.2"));
+        VrrpInstance vrrp = VrrpInstance.builder("VI_9").interfaceName("eth0").virtualRouterId(9).priority(255)
+                .virtualAddress("198.18.0.109").vipManager(own).transport(t.factory()).build();
+        vrrp.start();
+        assertTrue(vrrp.isMaster());
+        assertTrue(own.isPresent(VirtualAddress.parse("198.18.0.109", "eth0")));
+        vrrp.close();
+        assertEquals(VrrpState.STOP, vrrp.state());
+        assertFalse(own.isPresent(VirtualAddress.parse("198.18.0.109", "eth0")));
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().equals("VI_9-timer") && th.isAlive())
+                || waitForThreadEnd("VI_9-timer"));
+    }
+
+    private static boolean waitForThreadEnd(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().equals(name) && th.isAlive())) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
     private VrrpInstance startDefaultOther() throws Exception {
         InstanceHarness other = new InstanceHarness("198.18.0.2");
         return other.start(other.builder().build());
