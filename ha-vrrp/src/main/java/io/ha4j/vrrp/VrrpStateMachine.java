@@ -109,8 +109,17 @@ final class VrrpStateMachine {
         } else if (startAsMaster) {
             // keepalived's state MASTER below 255: wait one interval plus the smallest skew, then take over
             enterBackup(now, masterAdverIntervalNs() + skewNs(255), "start (state MASTER)");
+            startPreemptDelay(now);
         } else {
             enterBackup(now, masterDownIntervalNs(), "start");
+            startPreemptDelay(now);
+        }
+    }
+
+    /** keepalived's {@code preempt_delay} counts from startup and from leaving FAULT, as well as from the first lower-priority advert. */
+    private void startPreemptDelay(long now) {
+        if (preemptDelayNs > 0) {
+            preemptDeadline = now + preemptDelayNs;
         }
     }
 
@@ -338,6 +347,7 @@ final class VrrpStateMachine {
             becomeMaster(now, "address owner (priority 255), " + reason);
         } else {
             enterBackup(now, masterDownIntervalNs(), reason);
+            startPreemptDelay(now);
         }
     }
 

@@ -67,6 +67,23 @@ class KeepalivedBehaviourTest {
     }
 
     @Test
+    void preemptDelayAlsoCountsFromStartup() {
+        VrrpStateMachine m = machine(c -> {
+            c.priority = 200;
+            c.preemptDelayNs = 5_000 * MS;
+        });
+        m.start(T0);
+        m.onAdvert(100, 100, OTHER, 4, T0 + 4_000 * MS);
+        assertEquals(T0 + 4_000 * MS + VrrpStateMachine.masterDownIntervalNs(3, 200, 100), m.downDeadline(),
+                "accepted while the startup delay runs");
+        long deadline = m.downDeadline();
+        m.onAdvert(100, 100, OTHER, 4, T0 + 5_000 * MS);
+        assertEquals(deadline, m.downDeadline(), "ignored once the delay from startup is over");
+        m.doWork(deadline);
+        assertEquals(VrrpState.MASTER, m.state());
+    }
+
+    @Test
     void priorityChangeWhileBackupShiftsTheDownTimerByTheSkewChange() {
         VrrpStateMachine m = machine(c -> c.priority = 100);
         m.start(T0);
