@@ -679,7 +679,12 @@ public final class VrrpInstance implements HaComponent {
         }
         if (version == 3 && m.sourceLength() == 4) {
             byte[] dst = m.destinationLength() == 4 ? m.destinationBytes() : groupBytes;
-            return VrrpPacket.computeChecksum(b, off, length, false, true, m.sourceBytes(), dst) == 0;
+            if (VrrpPacket.computeChecksum(b, off, length, false, true, m.sourceBytes(), dst) == 0) {
+                return true;
+            }
+            // keepalived <= 1.3.6 put 224.0.0.18 in the pseudo-header of unicast adverts too (its old_unicast_checksum)
+            return dst != groupBytes
+                    && VrrpPacket.computeChecksum(b, off, length, false, true, m.sourceBytes(), groupBytes) == 0;
         }
         return false;
     }

@@ -154,6 +154,9 @@ class VrrpInstanceTest {
         h.transport.inject(stranger, Hex.ip("198.18.0.9"), Hex.ip("198.18.0.2"));
         assertEquals(1, vrrp.counters().advertsReceived());
         assertEquals(1, vrrp.counters().dropped(DropReason.UNICAST_SOURCE));
+        byte[] oldKeepalived = InstanceHarness.advert(3, 51, 100, 100, List.of("198.18.0.100"), null, true, "198.18.0.1", "224.0.0.18");
+        h.transport.inject(oldKeepalived, Hex.ip("198.18.0.1"), Hex.ip("198.18.0.2"));
+        assertEquals(2, vrrp.counters().advertsReceived(), "old keepalived unicast checksum (224.0.0.18 as pseudo dst) accepted");
     }
 
     @Test
