@@ -13,7 +13,7 @@
  *   <li>receive checks in keepalived's order, each drop counted per {@link io.ha4j.vrrp.DropReason} and logged at
  *       most once per 10 s per reason; an advert whose address list differs from ours is counted and logged, not
  *       dropped; VRRPv2 adverts with another interval are dropped;</li>
- *   <li>VRRPv3 over IPv4: both checksum conventions accepted (and, for unicast, keepalived <= 1.3.6's pseudo-header
+ *   <li>VRRPv3 over IPv4: both checksum conventions accepted (and, for unicast, keepalived 1.3.6 and older's pseudo-header
  *       with 224.0.0.18 as destination), the configured one
  *       ({@link io.ha4j.vrrp.ChecksumMode}) sent;</li>
  *   <li>a master answers a lower-priority advert with an advert at once (RFC 9568; {@code lower_prio_no_advert}

@@ -22,6 +22,59 @@ class SimulatedLanTest {
     }
 
     @Test
+    void javadocExample() throws Exception {
+        ManualScheduler clock = new ManualScheduler();
+        SimulatedLan lan = new SimulatedLan(clock, 42);
+        SimulatedRouter r1 = lan.addRouter("r1", "198.18.0.1");
+        SimulatedRouter r2 = lan.addRouter("r2", "198.18.0.2");
+        VrrpInstance v1 = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(150)
+                .virtualAddress("198.18.0.100").transport(r1.transport()).build();
+        VrrpInstance v2 = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(100)
+                .virtualAddress("198.18.0.100").transport(r2.transport()).build();
+        v1.start(r1.context());
+        v2.start(r2.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(v1.isMaster());
+        assertEquals(1, r1.vipManager().managed().size());
+        r1.crash();
+        clock.advance(Duration.ofSeconds(4));
+        assertTrue(v2.isMaster());
+        assertEquals(1, r2.vipManager().managed().size());
+        assertEquals(1, r1.vipManager().managed().size(), "a crashed host keeps what it had");
+    }
+
+    @Test
+    void failingTrackedCheckMovesTheVipAndItComesBackWhenHealthy() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean apiserverUp = new java.util.concurrent.atomic.AtomicBoolean(true);
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.2");
+        io.ha4j.core.HealthChecker check = io.ha4j.core.HealthChecker.builder("check_apiserver")
+                .check(io.ha4j.core.HealthCheck.of("apiserver", apiserverUp::get))
+                .inter(Duration.ofSeconds(3)).rise(2).fall(2).build();
+        VrrpInstance va = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(150)
+                .trackCheck(check, -60).virtualAddress("198.18.0.100").transport(a.transport()).build();
+        VrrpInstance vb = instance(b, 100, "198.18.0.100");
+        check.start(a.context());
+        va.start(a.context());
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+        apiserverUp.set(false);
+        clock.advance(Duration.ofSeconds(7)); // two failed checks: priority 150 - 60 = 90 < 100
+        assertEquals(90, va.effectivePriority());
+        clock.advance(vb.masterDownInterval());
+        assertTrue(vb.isMaster(), "the backup preempts the lower-priority master");
+        assertEquals(VrrpState.BACKUP, va.state());
+        apiserverUp.set(true);
+        clock.advance(Duration.ofSeconds(7));
+        assertEquals(150, va.effectivePriority());
+        clock.advance(va.masterDownInterval());
+        assertTrue(va.isMaster());
+        assertEquals(VrrpState.BACKUP, vb.state());
+        check.close();
+    }
+
+    @Test
     void equalPrioritiesStartedTogetherElectTheHighestAddress() throws Exception {
         SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
         SimulatedRouter b = lan.addRouter("b", "198.18.0.3");
