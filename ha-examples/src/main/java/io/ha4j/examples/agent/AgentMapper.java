@@ -11,6 +11,7 @@ import io.ha4j.proxy.Balance;
 import io.ha4j.proxy.TcpBalancer;
 import io.ha4j.vrrp.VrrpInstance;
 import io.ha4j.vrrp.VrrpState;
+import io.ha4j.vrrp.VrrpSyncGroup;
 import io.ha4j.vrrp.VrrpTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,8 +71,10 @@ public final class AgentMapper {
         List<VrrpInstance> instances = new ArrayList<>();
         keepalived.ifPresent(k -> {
             mapScripts(k, haproxy.isPresent(), scripts);
+            Map<String, VrrpInstance> byName = new LinkedHashMap<>();
             for (KeepalivedConfig.Instance i : k.instances()) {
                 mapInstance(i, k, scripts).ifPresent(v -> {
+                    byName.put(i.name(), v);
                     instances.add(v);
                     if (!i.notifyScripts().isEmpty()) {
                         NotifyScripts n = new NotifyScripts(i.name(), i.notifyScripts());
@@ -79,6 +82,15 @@ public final class AgentMapper {
                         notifiers.add(n);
                     }
                 });
+            }
+            for (KeepalivedConfig.SyncGroup g : k.syncGroups()) {
+                if (g.instances().stream().allMatch(byName::containsKey)) {
+                    try {
+                        VrrpSyncGroup.of(g.name(), g.instances().stream().map(byName::get).toArray(VrrpInstance[]::new));
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        error(g.origin(), "vrrp_sync_group", "'" + g.name() + "': " + e.getMessage());
+                    }
+                }
             }
         });
         components.addAll(scripts.values());
@@ -228,27 +240,31 @@ public final class AgentMapper {
                 }
                 servers.add(s);
             }
-            Optional<Server> timers = commonTimers(be, servers);
-            if (timers.isEmpty()) {
-                return Optional.empty();
+            if (servers.isEmpty()) {
+                warn(be.origin(), "backend", "'" + be.name() + "' has no server to run; every client is refused");
+            } else {
+                Optional<Server> timers = commonTimers(servers);
+                if (timers.isEmpty()) {
+                    return Optional.empty();
+                }
+                Server t = timers.get();
+                b.healthCheckTimers(hb -> {
+                    hb.inter(t.inter()).fastInter(t.fastInter()).downInter(t.downInter()).rise(t.rise()).fall(t.fall())
+                            .timeout(HealthCheckMapping.checkTimeout(be, t));
+                    t.initialState().ifPresent(hb::initialState);
+                    return hb;
+                });
+                b.slowStart(t.slowStart().orElse(Duration.ZERO));
+                b.shutdownSessionsOnDown(t.shutdownSessionsOnDown());
             }
-            Server t = timers.get();
-            b.healthCheckTimers(hb -> {
-                hb.inter(t.inter()).fastInter(t.fastInter()).downInter(t.downInter()).rise(t.rise()).fall(t.fall())
-                        .timeout(HealthCheckMapping.checkTimeout(be, t));
-                t.initialState().ifPresent(hb::initialState);
-                return hb;
-            });
-            b.slowStart(t.slowStart().orElse(Duration.ZERO));
-            b.shutdownSessionsOnDown(t.shutdownSessionsOnDown());
             for (Server s : servers) {
                 io.ha4j.proxy.Backend.Builder sb = io.ha4j.proxy.Backend.builder(s.name(), s.host(), s.port()).weight(s.weight());
                 if (s.backup()) {
                     sb.backup();
                 }
-                Optional<HealthCheck> check = HealthCheckMapping.serverCheck(be, s);
-                sb.check(check.orElseGet(() -> HealthCheck.of("none (server without 'check' is always up)", () -> true)));
                 try {
+                    Optional<HealthCheck> check = HealthCheckMapping.serverCheck(be, s);
+                    sb.check(check.orElseGet(() -> HealthCheck.of("none (server without 'check' is always up)", () -> true)));
                     b.backend(sb.build());
                 } catch (IllegalArgumentException e) {
                     error(s.origin(), "server " + s.name(), e.getMessage());
@@ -285,15 +301,9 @@ public final class AgentMapper {
      * ha4j's balancer has one set of check timers, one slowstart and one on-marked-down rule for all its
      * backends; HAProxy has them per server. Servers with {@code check} must agree (they do in every seed).
      */
-    private Optional<Server> commonTimers(Backend be, List<Server> servers) {
+    private Optional<Server> commonTimers(List<Server> servers) {
         List<Server> checked = servers.stream().filter(Server::check).toList();
         List<Server> candidates = checked.isEmpty() ? servers : checked;
-        if (candidates.isEmpty()) {
-            warn(be.origin(), "backend", "'" + be.name() + "' has no server to run; every client is refused");
-            return Optional.of(new Server(be.origin(), "none", "127.0.0.1", 1, false, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(2), 2, 3, 1, false, false, true, java.util.OptionalInt.empty(), Optional.empty(),
-                    java.util.OptionalInt.empty(), false, Optional.empty(), false));
-        }
         Server first = candidates.get(0);
         for (Server s : candidates.subList(1, candidates.size())) {
             List<String> differ = new ArrayList<>();

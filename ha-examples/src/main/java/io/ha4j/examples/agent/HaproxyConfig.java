@@ -103,6 +103,7 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
      * @param check {@code check}: health checks on
      * @param checkSsl {@code check-ssl}: checks over TLS
      * @param verifyNone {@code verify none}: TLS checks do not verify the server certificate
+     * @param caFile {@code ca-file} (resolved against {@code ca-base}): the CAs TLS checks trust when verifying
      * @param checkPort {@code port}: the port checks go to, default the server's
      * @param slowStart {@code slowstart}
      * @param maxConnections {@code maxconn}
@@ -112,7 +113,7 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
      */
     public record Server(Origin origin, String name, String host, int port, boolean check, Duration inter,
             Duration fastInter, Duration downInter, int rise, int fall, int weight, boolean backup, boolean checkSsl,
-            boolean verifyNone, OptionalInt checkPort, Optional<Duration> slowStart, OptionalInt maxConnections,
+            boolean verifyNone, Optional<java.nio.file.Path> caFile, OptionalInt checkPort, Optional<Duration> slowStart, OptionalInt maxConnections,
             boolean disabled, Optional<HealthChecker.InitialState> initialState, boolean shutdownSessionsOnDown) {
     }
 

@@ -65,7 +65,6 @@ public final class HaproxyParser {
             Map.entry("master-worker", PROCESS),
             Map.entry("nbthread", "ha4j sizes its Netty event loops itself; ignored"),
             Map.entry("stats", "the runtime API socket is not offered; use the TcpBalancer admin API or a stats page; ignored"),
-            Map.entry("ca-base", "only used by TLS termination, which ha4j does not do; ignored"),
             Map.entry("crt-base", "only used by TLS termination, which ha4j does not do; ignored"),
             Map.entry("ssl-default-bind-ciphers", "only used by TLS termination, which ha4j does not do; ignored"),
             Map.entry("ssl-default-bind-ciphersuites", "only used by TLS termination, which ha4j does not do; ignored"),
@@ -101,6 +100,8 @@ public final class HaproxyParser {
     private Integer globalMaxConn;
     private boolean globalVerifyNone;
     private Duration hardStopAfter;
+    private Path caBase;
+    private Origin caBaseOrigin;
     private Draft defaults;
     private final List<Draft> proxies = new ArrayList<>();
 
@@ -218,6 +219,12 @@ public final class HaproxyParser {
                     if (v.isPresent()) {
                         globalMaxConn = v.getAsInt();
                     }
+                }
+            }
+            case "ca-base" -> {
+                if (args(line, 1)) {
+                    caBase = Path.of(line.args().get(0));
+                    caBaseOrigin = line.origin();
                 }
             }
             case "hard-stop-after" -> {
@@ -624,6 +631,7 @@ public final class HaproxyParser {
                 s.initState = HealthChecker.InitialState.valueOf(value.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
             }
             case "cookie" -> diagnostics.warn(at.file(), at.line(), kw, "cookies only exist in mode http; ignored");
+            case "ca-file" -> s.caFile = value;
             default -> {
                 diagnostics.error(at.file(), at.line(), kw, "server option '" + opt + "' is not supported by ha4j");
                 return false;
@@ -809,6 +817,9 @@ public final class HaproxyParser {
                 diag(b.origin(), "backend", false, "backend '" + b.name() + "' is used by no frontend; ha4j does not run it");
             }
         }
+        if (caBaseOrigin != null && backends.stream().flatMap(b -> b.servers().stream()).noneMatch(s -> s.caFile().isPresent())) {
+            diag(caBaseOrigin, "ca-base", false, "no server has a ca-file for it to apply to; ignored");
+        }
         if (frontends.isEmpty() && stats.isEmpty() && !diagnostics.hasErrors()) {
             diagnostics.warn(file, 0, "frontend", "the configuration defines no frontend; there is nothing to run");
         }
@@ -845,7 +856,7 @@ public final class HaproxyParser {
         for (ServerDraft s : p.servers) {
             boolean tlsCheck = s.checkSsl || (check instanceof HaproxyConfig.Http h && h.ssl()) || check instanceof HaproxyConfig.SslHello;
             boolean verifyNone = s.verifyNone != null ? s.verifyNone : globalVerifyNone;
-            if (s.check && (s.checkSsl || (check instanceof HaproxyConfig.Http h && h.ssl())) && !verifyNone) {
+            if (s.check && (s.checkSsl || (check instanceof HaproxyConfig.Http h && h.ssl())) && !verifyNone && s.caFile == null) {
                 diag(s.origin, "server " + s.name, true, "a TLS health check verifies the server certificate by default and no "
                         + "ca-file is configured (HAProxy refuses this too); add 'verify none' or 'ssl-server-verify none' in global");
                 ok = false;
@@ -856,7 +867,8 @@ public final class HaproxyParser {
                         + "clear text; if this is a kube-apiserver, that port speaks only TLS and the check always fails: add "
                         + "'http-check connect ssl' and 'verify none'");
             }
-            servers.add(s.build(verifyNone));
+            Optional<Path> caFile = Optional.ofNullable(s.caFile).map(f -> caBase != null ? caBase.resolve(f) : Path.of(f));
+            servers.add(s.build(verifyNone, caFile));
         }
         if (!ok) {
             return Optional.empty();
@@ -1043,6 +1055,7 @@ public final class HaproxyParser {
         boolean disabled;
         HealthChecker.InitialState initState;
         boolean shutdownSessionsOnDown;
+        String caFile;
 
         ServerDraft copy() {
             ServerDraft c = new ServerDraft();
@@ -1062,13 +1075,14 @@ public final class HaproxyParser {
             c.disabled = disabled;
             c.initState = initState;
             c.shutdownSessionsOnDown = shutdownSessionsOnDown;
+            c.caFile = caFile;
             return c;
         }
 
-        Server build(boolean effectiveVerifyNone) {
+        Server build(boolean effectiveVerifyNone, Optional<Path> resolvedCaFile) {
             return new Server(origin, name, host, port, check, inter, fastInter != null ? fastInter : inter,
-                    downInter != null ? downInter : inter, rise, fall, weight, backup, checkSsl, effectiveVerifyNone, checkPort,
-                    slowStart, maxConn, disabled, Optional.ofNullable(initState), shutdownSessionsOnDown);
+                    downInter != null ? downInter : inter, rise, fall, weight, backup, checkSsl, effectiveVerifyNone, resolvedCaFile,
+                    checkPort, slowStart, maxConn, disabled, Optional.ofNullable(initState), shutdownSessionsOnDown);
         }
     }
 

@@ -55,8 +55,10 @@ final class HealthCheckMapping {
             return Optional.empty();
         }
         int port = server.checkPort().orElse(server.port());
-        TlsOptions tls = TlsOptions.trustAll(); // verify required without a ca-file was refused by the parser
         HaproxyConfig.CheckSpec spec = backend.check();
+        // ssl-hello-chk verifies nothing; otherwise verify none, or the ca-file (the parser refused verify without one)
+        TlsOptions tls = server.verifyNone() || spec instanceof HaproxyConfig.SslHello || server.caFile().isEmpty()
+                ? TlsOptions.trustAll() : TlsOptions.trustCaFile(server.caFile().get());
         if (spec instanceof HaproxyConfig.SslHello) {
             return Optional.of(TlsHandshakeCheck.of(server.host(), port, tls));
         }

@@ -13,12 +13,15 @@ import java.util.OptionalInt;
  * @param globalDefs the {@code global_defs} block (defaults when there is none)
  * @param scripts every {@code vrrp_script}, in file order
  * @param instances every {@code vrrp_instance}, in file order
+ * @param syncGroups every {@code vrrp_sync_group}, in file order
  */
-public record KeepalivedConfig(String file, GlobalDefs globalDefs, List<Script> scripts, List<Instance> instances) {
+public record KeepalivedConfig(String file, GlobalDefs globalDefs, List<Script> scripts, List<Instance> instances,
+        List<SyncGroup> syncGroups) {
 
     public KeepalivedConfig {
         scripts = List.copyOf(scripts);
         instances = List.copyOf(instances);
+        syncGroups = List.copyOf(syncGroups);
     }
 
     /** The script called {@code name}, if defined. */
@@ -60,6 +63,17 @@ public record KeepalivedConfig(String file, GlobalDefs globalDefs, List<Script> 
      */
     public record Script(String name, Origin origin, String command, Duration interval, Duration timeout,
             int weight, boolean reverse, int rise, int fall, Optional<String> user, boolean initFail) {
+    }
+
+    /**
+     * {@code vrrp_sync_group NAME { group { VI_1 VI_2 } }}: instances that change state together.
+     *
+     * @param instances the member instance names, each defined and in no other group
+     */
+    public record SyncGroup(String name, Origin origin, List<String> instances) {
+        public SyncGroup {
+            instances = List.copyOf(instances);
+        }
     }
 
     /** VRRP start state ({@code state}); keepalived's default is BACKUP. */

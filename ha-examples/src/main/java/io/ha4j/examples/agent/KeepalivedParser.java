@@ -89,6 +89,7 @@ public final class KeepalivedParser {
         KeepalivedConfig.GlobalDefs globals = KeepalivedConfig.GlobalDefs.DEFAULTS;
         List<KeepalivedConfig.Script> scripts = new ArrayList<>();
         List<KeepalivedStatement> instanceStatements = new ArrayList<>();
+        List<KeepalivedStatement> syncGroupStatements = new ArrayList<>();
         for (KeepalivedStatement st : top) {
             switch (st.keyword()) {
                 case "global_defs" -> {
@@ -111,8 +112,11 @@ public final class KeepalivedParser {
                         instanceStatements.add(st);
                     }
                 }
-                case "vrrp_sync_group" -> error(st, "not supported by HaAgent: run one vrrp_instance per agent, or group "
-                        + "instances with ha4j's API");
+                case "vrrp_sync_group" -> {
+                    if (requireBlock(st, 1)) {
+                        syncGroupStatements.add(st);
+                    }
+                }
                 case "virtual_server", "virtual_server_group", "real_server" -> error(st,
                         "LVS is not supported; describe load balancing in haproxy.cfg (--haproxy-cfg) instead");
                 default -> error(st, st.keyword().startsWith("$") ? "keepalived parameter definitions ($NAME=...) are not "
@@ -131,7 +135,50 @@ public final class KeepalivedParser {
         if (instances.isEmpty() && !diagnostics.hasErrors()) {
             diagnostics.warn(file, 0, "vrrp_instance", "the configuration defines no vrrp_instance; there is nothing to run");
         }
-        return new KeepalivedConfig(file, globals, scripts, instances);
+        List<KeepalivedConfig.SyncGroup> groups = new ArrayList<>();
+        for (KeepalivedStatement st : syncGroupStatements) {
+            syncGroup(st, instanceStatements, groups).ifPresent(groups::add);
+        }
+        return new KeepalivedConfig(file, globals, scripts, instances, groups);
+    }
+
+    /**
+     * Only {@code group { ... }} is supported: group-level notify and tracking have no equivalent in ha4j's
+     * {@code VrrpSyncGroup}; put them on the member instances.
+     */
+    private Optional<KeepalivedConfig.SyncGroup> syncGroup(KeepalivedStatement block, List<KeepalivedStatement> instances,
+            List<KeepalivedConfig.SyncGroup> earlier) {
+        String name = block.args().get(0);
+        List<String> members = new ArrayList<>();
+        boolean ok = true;
+        for (KeepalivedStatement st : block.block()) {
+            if (!st.keyword().equals("group")) {
+                error(st, "not supported in vrrp_sync_group (only 'group { ... }'); put notify and tracking on the instances");
+                ok = false;
+                continue;
+            }
+            if (!requireBlock(st, 0)) {
+                ok = false;
+                continue;
+            }
+            for (KeepalivedStatement member : st.block()) {
+                for (String instance : member.words()) {
+                    if (instances.stream().noneMatch(i -> i.args().get(0).equals(instance))) {
+                        diagnostics.error(member.file(), member.line(), instance, "no vrrp_instance called '" + instance + "' is defined");
+                        ok = false;
+                    } else if (members.contains(instance) || earlier.stream().anyMatch(g -> g.instances().contains(instance))) {
+                        diagnostics.error(member.file(), member.line(), instance, "vrrp_instance '" + instance + "' is already in a sync group");
+                        ok = false;
+                    } else {
+                        members.add(instance);
+                    }
+                }
+            }
+        }
+        if (ok && members.size() < 2) {
+            warn(block, "vrrp_sync_group '" + name + "' has fewer than two instances; it has no effect");
+        }
+        return ok ? Optional.of(new KeepalivedConfig.SyncGroup(name, at(block), members)) : Optional.empty();
     }
 
     private KeepalivedConfig.GlobalDefs globalDefs(KeepalivedStatement block, KeepalivedConfig.GlobalDefs start) {
@@ -370,7 +417,7 @@ public final class KeepalivedParser {
                         }
                     }
                 }
-                case "unicast_src_ip" -> {
+                case "unicast_src_ip", "mcast_src_ip" -> {
                     if (args(st, 1)) {
                         unicastSrc = values.address(at(st), k, st.args().get(0));
                     }

@@ -135,6 +135,47 @@ class AgentMapperTest {
     }
 
     @Test
+    void unreadableCaFileIsAnErrorOnTheServerLine() {
+        Diagnostics d = new Diagnostics();
+        HaproxyConfig h = HaproxyParser.parse("haproxy.cfg", """
+                frontend f
+                    bind 127.0.0.1:7443
+                    default_backend b
+                backend b
+                    server s1 127.0.0.1:6443 check check-ssl ca-file /nonexistent/ca.pem
+                """, Map.of(), d);
+        new AgentMapper(d, NO_TRANSPORT).map(Optional.empty(), Optional.of(h));
+        assertEquals(List.of("server s1"), TestFiles.keywords(d.errors()), TestFiles.dump(d));
+        assertEquals(5, d.errors().get(0).line());
+    }
+
+    @Test
+    void syncGroupJoinsItsInstances() {
+        Diagnostics d = new Diagnostics();
+        AgentPlan plan = map(d, NO_TRANSPORT, """
+                vrrp_sync_group VG_1 {
+                  group {
+                    VI_4
+                    VI_6
+                  }
+                }
+                vrrp_instance VI_4 {
+                  interface eth0
+                  virtual_router_id 1
+                  virtual_ipaddress { 198.18.0.100 }
+                }
+                vrrp_instance VI_6 {
+                  interface eth0
+                  virtual_router_id 2
+                  version 3
+                  virtual_ipaddress { fd00::100/64 }
+                }
+                """, null);
+        assertEquals(2, plan.vrrpInstances().size());
+        assertTrue(plan.vrrpInstances().get(1).isIpv6());
+    }
+
+    @Test
     void serversOfABackendMustShareCheckTimers() {
         Diagnostics d = new Diagnostics();
         HaproxyConfig h = HaproxyParser.parse("haproxy.cfg", """

@@ -237,6 +237,26 @@ class HaproxyParserTest {
     }
 
     @Test
+    void caFileResolvesAgainstCaBaseAndAllowsVerification() {
+        Diagnostics d = new Diagnostics();
+        HaproxyConfig c = parseText("""
+                global
+                    ca-base /etc/kubernetes/pki
+                frontend f
+                    bind :7443
+                    default_backend b
+                backend b
+                    server s1 198.18.0.11:6443 check check-ssl verify required ca-file ca.crt
+                    server s2 198.18.0.12:6443 check check-ssl ca-file /srv/ca.pem
+                """, d);
+        assertFalse(d.hasErrors(), TestFiles.dump(d));
+        Backend b = c.backend("b").orElseThrow();
+        assertEquals(Optional.of(java.nio.file.Path.of("/etc/kubernetes/pki/ca.crt")), b.server("s1").orElseThrow().caFile());
+        assertFalse(b.server("s1").orElseThrow().verifyNone());
+        assertEquals(Optional.of(java.nio.file.Path.of("/srv/ca.pem")), b.server("s2").orElseThrow().caFile());
+    }
+
+    @Test
     void httpCheckRulesWithoutHttpchkAreIgnoredWithAWarning() {
         Diagnostics d = new Diagnostics();
         HaproxyConfig c = parseText("""

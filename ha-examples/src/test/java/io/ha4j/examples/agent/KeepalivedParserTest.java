@@ -337,10 +337,42 @@ class KeepalivedParserTest {
     }
 
     @Test
+    void syncGroupsNameDefinedInstancesOnce() {
+        Diagnostics d = new Diagnostics();
+        KeepalivedConfig c = parseText("""
+                vrrp_sync_group VG_1 {
+                  group {
+                    VI_4
+                    VI_6
+                  }
+                }
+                vrrp_sync_group VG_2 {
+                  group { VI_6 VI_X }
+                  notify_master /bin/true
+                }
+                vrrp_instance VI_4 {
+                  interface eth0
+                  virtual_router_id 1
+                }
+                vrrp_instance VI_6 {
+                  interface eth0
+                  virtual_router_id 2
+                  mcast_src_ip 198.18.0.1
+                }
+                """, d);
+        assertEquals(List.of(new KeepalivedConfig.SyncGroup("VG_1", new Origin("keepalived.conf", 1), List.of("VI_4", "VI_6"))),
+                c.syncGroups());
+        assertEquals(List.of("VI_6", "VI_X", "notify_master"), TestFiles.keywords(d.errors()), TestFiles.dump(d));
+        assertTrue(d.errors().get(0).message().contains("already in a sync group"), TestFiles.dump(d));
+        assertEquals(8, d.errors().get(0).line());
+        assertTrue(d.all().stream().anyMatch(x -> x.message().contains("no vrrp_instance called 'VI_X'")), TestFiles.dump(d));
+        assertTrue(c.instance("VI_6").orElseThrow().unicastSourceIp().isPresent(), "mcast_src_ip is the advert source too");
+    }
+
+    @Test
     void unsupportedFeaturesAreErrorsNotSilence() {
         Diagnostics d = new Diagnostics();
         parseText("""
-                vrrp_sync_group G { group { VI_1 } }
                 virtual_server 10.0.0.1 80 { }
                 vrrp_instance VI_1 {
                   interface eth0
@@ -352,7 +384,7 @@ class KeepalivedParserTest {
                   }
                 }
                 """, d);
-        assertEquals(List.of("vrrp_sync_group", "virtual_server", "use_vmac", "auth_type"),
+        assertEquals(List.of("virtual_server", "use_vmac", "auth_type"),
                 TestFiles.keywords(d.errors()), TestFiles.dump(d));
     }
 }
