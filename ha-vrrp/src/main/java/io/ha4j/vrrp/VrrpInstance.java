@@ -227,6 +227,9 @@ public final class VrrpInstance implements HaComponent {
      * @throws IOException when the transport cannot be opened
      */
     public void start() throws IOException {
+        if (started.get() || closed) {
+            throw new IllegalStateException("VRRP instance '" + name + "' can be started once");
+        }
         ComponentContext own = ComponentContext.standalone(name);
         ownContext = own;
         try {

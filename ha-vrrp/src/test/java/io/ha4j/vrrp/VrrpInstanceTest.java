@@ -326,6 +326,8 @@ class VrrpInstanceTest {
                 .virtualAddress("198.18.0.109").vipManager(own).transport(t.factory()).build();
         vrrp.start();
         assertTrue(vrrp.isMaster());
+        assertThrows(IllegalStateException.class, vrrp::start);
+        assertTrue(vrrp.isMaster(), "a second start does not disturb the running instance");
         assertTrue(own.isPresent(VirtualAddress.parse("198.18.0.109", "eth0")));
         vrrp.close();
         assertEquals(VrrpState.STOP, vrrp.state());
