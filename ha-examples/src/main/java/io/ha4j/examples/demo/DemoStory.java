@@ -10,7 +10,8 @@ import java.util.Optional;
  * The demo's timeline, the same for the real and the simulated control plane:
  *
  * <ol>
- *   <li>three nodes start; one becomes master and holds the VIP;</li>
+ *   <li>the highest-priority node starts and becomes master (it holds the VIP), then the two others join as
+ *       backups; the master's balancer reports all three apiservers UP;</li>
  *   <li>the client sends {@code GET /version} through the VIP every 100 ms and holds a watch open;</li>
  *   <li>the master crashes ({@code kill -9}, link down): the client's outage is measured and the new master
  *       named;</li>
