@@ -150,7 +150,7 @@ class SimulatedLanProperties {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 600)
     void onceConnectedAndQuietExactlyOneMasterWithTheHighestPriorityAndNoFlapping(
             @ForAll @Size(min = 3, max = 5) @UniqueElements List<@IntRange(min = 1, max = 254) Integer> priorities,
             @ForAll @Size(max = 8) List<@net.jqwik.api.From("steps") Step> chaos,
@@ -217,7 +217,7 @@ class SimulatedLanProperties {
         }
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     void simultaneousStartElectsTheHighestPriorityAndTiesGoToTheHighestAddress(
             @ForAll @Size(min = 3, max = 5) List<@IntRange(min = 1, max = 6) Integer> priorities,
             @ForAll @IntRange(min = 0, max = 50) int delayMillis,
@@ -237,7 +237,7 @@ class SimulatedLanProperties {
         assertEquals(expected, masters.get(0), net::describe);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 300)
     void aCrashedMasterIsReplacedWithinMasterDownIntervalPlusOneAdvert(
             @ForAll @Size(min = 3, max = 5) @UniqueElements List<@IntRange(min = 1, max = 254) Integer> priorities,
             @ForAll @IntRange(min = 0, max = 30) int delayMillis,
