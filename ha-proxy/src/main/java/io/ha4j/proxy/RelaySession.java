@@ -6,10 +6,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,8 +117,8 @@ final class RelaySession implements Runnable {
         connect(s);
     }
 
-    private java.net.InetAddress clientAddress() {
-        java.net.SocketAddress a = client.remoteAddress();
+    private InetAddress clientAddress() {
+        SocketAddress a = client.remoteAddress();
         return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress() : null;
     }
 
@@ -161,7 +165,7 @@ final class RelaySession implements Runnable {
         detach();
         server = null;
         if (retries >= balancer.retries()) {
-            close(f.cause() instanceof io.netty.channel.ConnectTimeoutException ? 's' : 'S', 'C');
+            close(f.cause() instanceof ConnectTimeoutException ? 's' : 'S', 'C');
             return;
         }
         retries++;
@@ -197,7 +201,7 @@ final class RelaySession implements Runnable {
      */
     void holdEarly(Object msg) {
         if (closed) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(msg);
             return;
         }
         if (early == null) {
@@ -388,7 +392,7 @@ final class RelaySession implements Runnable {
         if (early != null) {
             Object m;
             while ((m = early.poll()) != null) {
-                io.netty.util.ReferenceCountUtil.release(m);
+                ReferenceCountUtil.release(m);
             }
             early = null;
         }

@@ -20,19 +20,26 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -141,8 +148,8 @@ public final class TcpBalancer implements HaComponent {
     private final FrontendCounters frontend = new FrontendCounters();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean acceptPaused = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger inService = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.Queue<RelaySession> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger inService = new AtomicInteger();
+    private final Queue<RelaySession> parked = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final List<Channel> acceptors = new ArrayList<>();
     private volatile boolean accepting;
@@ -610,14 +617,14 @@ public final class TcpBalancer implements HaComponent {
     }
 
     /** The admin listener's address, if one was configured. */
-    public java.util.Optional<InetSocketAddress> adminBoundAddress() {
+    public Optional<InetSocketAddress> adminBoundAddress() {
         Channel a = adminChannel;
-        return a == null ? java.util.Optional.empty() : java.util.Optional.of((InetSocketAddress) a.localAddress());
+        return a == null ? Optional.empty() : Optional.of((InetSocketAddress) a.localAddress());
     }
 
     /** The transport in use: {@code "epoll"} or {@code "nio"}. */
     public String transportName() {
-        return transport == null ? transportChoice.name().toLowerCase(java.util.Locale.ROOT) : transport.name();
+        return transport == null ? transportChoice.name().toLowerCase(Locale.ROOT) : transport.name();
     }
 
     /** A snapshot of the counters and states. */
@@ -735,7 +742,7 @@ public final class TcpBalancer implements HaComponent {
             LOG.info("Balancer '{}': drain deadline reached, closing {} connection(s)", name, sessions.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
         for (RelaySession s : sessions) {
@@ -743,7 +750,7 @@ public final class TcpBalancer implements HaComponent {
         }
         try {
             drained.get(5, TimeUnit.SECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             LOG.warn("Balancer '{}': {} connection(s) did not close in time", name, sessions.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -997,7 +1004,7 @@ public final class TcpBalancer implements HaComponent {
         /** Serves the stats page and admin actions on {@code 127.0.0.1:port} (0 = any free port). */
         public Builder adminPort(int port) {
             Validation.inRange("adminPort", port, 0, 65535);
-            return adminAddress(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+            return adminAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         }
 
         /**

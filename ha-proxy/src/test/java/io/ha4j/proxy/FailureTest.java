@@ -29,11 +29,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FailureTest {
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Reads one byte; a reset counts as end of stream. Fails the test if the read blocks (client held). */
     private static int readOrEof(Socket s) throws IOException {
@@ -86,11 +81,11 @@ class FailureTest {
 
     @Test
     void testRefusingBackendIsRetriedAndRedispatchedWithoutClientError() throws Exception {
-        int dead = freePort();
-        try (EchoServer a = new EchoServer("a", true);
+        try (TestSupport.DeadPort deadPort = new TestSupport.DeadPort();
+             EchoServer a = new EchoServer("a", true);
              EchoServer b = new EchoServer("b", true);
              TcpBalancer balancer = TestSupport.balancer("redispatch")
-                     .backend(Backend.of("dead", "127.0.0.1", dead))
+                     .backend(Backend.of("dead", "127.0.0.1", deadPort.port))
                      .backend(Backend.of("a", "127.0.0.1", a.port()))
                      .backend(Backend.of("b", "127.0.0.1", b.port()))
                      // the active check keeps saying UP and the counter cannot fall, so every third new
@@ -118,9 +113,11 @@ class FailureTest {
 
     @Test
     void testAllBackendsDownRefusesNewClientsAtOnce() throws Exception {
-        try (TcpBalancer balancer = TestSupport.balancer("all-down")
-                .backend(Backend.of("x", "127.0.0.1", freePort()))
-                .backend(Backend.of("y", "127.0.0.1", freePort()))
+        try (TestSupport.DeadPort x = new TestSupport.DeadPort();
+             TestSupport.DeadPort y = new TestSupport.DeadPort();
+             TcpBalancer balancer = TestSupport.balancer("all-down")
+                .backend(Backend.of("x", "127.0.0.1", x.port))
+                .backend(Backend.of("y", "127.0.0.1", y.port))
                 .healthCheck(TestSupport.tcpCheck())
                 .healthCheckTimers(TestSupport.fastChecks())
                 .build()) {

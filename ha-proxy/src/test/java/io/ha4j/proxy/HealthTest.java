@@ -166,14 +166,11 @@ class HealthTest {
 
     @Test
     void testFailedRealConnectCountsAsFailedCheck() throws Exception {
-        int deadPort;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            deadPort = probe.getLocalPort();
-        }
-        try (EchoServer a = new EchoServer("a", true);
+        try (TestSupport.DeadPort deadPort = new TestSupport.DeadPort();
+             EchoServer a = new EchoServer("a", true);
              ComponentContext ctx = context();
              TcpBalancer balancer = TestSupport.balancer("passive")
-                     .backend(Backend.builder("dead", "127.0.0.1", deadPort).check(HealthCheck.of("looks fine", () -> true)).build())
+                     .backend(Backend.builder("dead", "127.0.0.1", deadPort.port).check(HealthCheck.of("looks fine", () -> true)).build())
                      .backend(Backend.of("a", "127.0.0.1", a.port()))
                      .healthCheck(TestSupport.tcpCheck())
                      .healthCheckTimers(t -> t.inter(Duration.ofSeconds(30)).rise(2).fall(2))

@@ -55,6 +55,57 @@ final class TestSupport {
         return b -> io.ha4j.core.HealthCheck.tcp(b.address());
     }
 
+    /**
+     * A loopback port that refuses connections and stays refusing: a socket is bound to it but does not
+     * listen, so no other process can start listening there and no client socket can pick it as its own
+     * ephemeral port (which would make a connect to it succeed by self-connection).
+     */
+    static final class DeadPort implements AutoCloseable {
+        private final Socket holder;
+        final int port;
+
+        DeadPort() throws IOException {
+            this(0);
+        }
+
+        /**
+         * Reserves {@code port}; connections of a server just closed may still hold it for a moment (the
+         * kernel refuses the bind until they leave FIN_WAIT), so binding is retried for up to 5 s.
+         */
+        DeadPort(int port) throws IOException {
+            this.holder = reserve(port);
+            this.port = holder.getLocalPort();
+        }
+
+        private static Socket reserve(int port) throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                Socket s = new Socket();
+                s.setReuseAddress(true);
+                try {
+                    s.bind(new InetSocketAddress("127.0.0.1", port));
+                    return s;
+                } catch (java.net.BindException inUse) {
+                    s.close();
+                    if (System.nanoTime() > deadline) {
+                        throw inUse;
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while reserving port " + port, e);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            holder.close();
+        }
+    }
+
     /** Open file descriptors of this process. */
     static int fdCount() {
         String[] fds = new File("/proc/self/fd").list();
@@ -158,16 +209,26 @@ final class TestSupport {
             return boundPort;
         }
 
-        /** Stops listening and kills every connection (as a crashed server would). */
-        void kill() {
+        /**
+         * Stops listening and kills every connection (as a crashed server would); the port stays reserved
+         * (see {@link DeadPort}) so that it really refuses until {@link #restart()}.
+         */
+        void kill() throws IOException {
             server.close().syncUninterruptibly();
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            dead = new DeadPort(boundPort);
         }
 
         /** Listens again on the same port. */
-        void restart() {
+        void restart() throws IOException {
+            if (dead != null) {
+                dead.close();
+                dead = null;
+            }
             bind(boundPort);
         }
+
+        private DeadPort dead;
 
         int connections() {
             return children.size();
@@ -175,6 +236,13 @@ final class TestSupport {
 
         @Override
         public void close() {
+            if (dead != null) {
+                try {
+                    dead.close();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             server.close().syncUninterruptibly();
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
