@@ -343,6 +343,10 @@ public final class AgentMapper {
                     + "no authentication, so HaAgent serves it on " + at.getAddress().getHostAddress() + ":" + bind.port()
                     + " instead of " + bind + "; reach it through an SSH tunnel or an authenticating proxy");
         }
+        if (loopback && page.admin().isEmpty()) {
+            warn(page.origin(), "stats enable", "without 'stats admin' HAProxy's page is read-only; ha4j's also takes admin "
+                    + "actions (drain, disable, weight), from loopback only");
+        }
         if (!page.auth().isEmpty()) {
             warn(page.origin(), "stats auth", "ha4j's stats listener has no authentication; it is only served on loopback");
         }

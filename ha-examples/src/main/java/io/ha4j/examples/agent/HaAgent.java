@@ -181,7 +181,7 @@ public final class HaAgent {
         try {
             cluster.start();
         } catch (RuntimeException e) {
-            err.println("ha-agent: failed to start: " + e.getMessage());
+            err.println("ha-agent: failed to start: " + e.getMessage() + startHint(e));
             LOG.error("Failed to start", e);
             Runtime.getRuntime().removeShutdownHook(hook);
             plan.closeNotifyScripts(NOTIFY_DEADLINE);
@@ -196,6 +196,24 @@ public final class HaAgent {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** What to do about the start failures a keepalived + HAProxy user is likely to meet. */
+    static String startHint(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("Cannot assign requested address")) {
+                return " (a bind address is not on this host yet: a VIP is only added once this node is VRRP master;"
+                        + " set net.ipv4.ip_nonlocal_bind=1 or bind to *)";
+            }
+            if (m.contains("Address already in use")) {
+                return " (is HAProxy still running on this port? stop it before starting the agent)";
+            }
+            if (m.contains("EPERM") || m.contains("Operation not permitted")) {
+                return " (run as root, or with CAP_NET_ADMIN and CAP_NET_RAW)";
+            }
+        }
+        return "";
     }
 
     private static void closeQuietly(VipManager vipManager) {

@@ -87,6 +87,14 @@ class HaAgentCheckTest {
     }
 
     @Test
+    void startFailuresGetAHint() {
+        RuntimeException bind = new RuntimeException("start failed", new java.net.BindException("Cannot assign requested address"));
+        assertTrue(HaAgent.startHint(bind).contains("ip_nonlocal_bind"));
+        assertTrue(HaAgent.startHint(new RuntimeException("Address already in use")).contains("HAProxy still running"));
+        assertEquals("", HaAgent.startHint(new RuntimeException("something else")));
+    }
+
+    @Test
     void aRealRunRefusesAnInvalidConfiguration(@TempDir Path dir) throws Exception {
         Path conf = dir.resolve("keepalived.conf");
         Files.writeString(conf, "vrrp_instance VI_1 {\n    priority 300\n}\n");
