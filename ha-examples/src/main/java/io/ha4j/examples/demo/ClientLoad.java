@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -91,7 +92,12 @@ final class ClientLoad implements AutoCloseable {
         }
         if (inFlight.get() < MAX_IN_FLIGHT) {
             inFlight.incrementAndGet();
-            requests.execute(this::oneRequest);
+            try {
+                requests.execute(this::oneRequest);
+            } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet(); // closing
+                return;
+            }
         }
         nextRequestNanos += intervalNanos;
         scheduler.schedule(this::tick, nextRequestNanos - clock.nanoTime());

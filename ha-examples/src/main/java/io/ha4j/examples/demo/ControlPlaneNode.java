@@ -198,16 +198,6 @@ final class ControlPlaneNode implements AutoCloseable {
         apiserver.close();
     }
 
-    /** Whether VRRP says this node is master. */
-    boolean isMaster() {
-        return vrrp != null && vrrp.isMaster();
-    }
-
-    /** The balancer's address, once started. */
-    InetSocketAddress balancerAddress() {
-        return balancer.boundAddresses().get(0);
-    }
-
     /**
      * What a crash leaves of the node in the simulation: its connections and listeners are gone at once (as
      * with {@code kill -9}); its VRRP instance is already silenced by the simulated router's crash and keeps

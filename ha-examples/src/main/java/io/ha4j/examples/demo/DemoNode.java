@@ -102,7 +102,13 @@ public final class DemoNode {
             }
         };
         Clock clock = Clock.system();
-        LinuxVipManager vipManager = LinuxVipManager.open();
+        LinuxVipManager vipManager;
+        try {
+            vipManager = LinuxVipManager.open();
+        } catch (IOException | RuntimeException e) {
+            failed(name, events, clock, e);
+            return;
+        }
         ControlPlaneNode node = new ControlPlaneNode(spec, DemoPki.in(Path.of(o.get("--pki"))), vipManager,
                 RawVrrp.transportFactory(), events, clock, null);
         AtomicBoolean stopped = new AtomicBoolean();
@@ -117,14 +123,19 @@ public final class DemoNode {
         try {
             node.start();
         } catch (Exception e) {
-            events.accept(new DemoEvent(clock.nanoTime(), name, DemoEvent.Kind.NODE, "", "FAILED", ClientLoad.describe(e)));
-            e.printStackTrace();
             stop.run();
-            System.exit(1);
+            failed(name, events, clock, e);
         }
         readCommands(node, name, events, clock);
         stop.run();
         Runtime.getRuntime().removeShutdownHook(hook);
+    }
+
+    /** Reports the failure to the orchestrator, with the stack trace in the node's log, and exits. */
+    private static void failed(String name, Consumer<DemoEvent> events, Clock clock, Exception e) {
+        events.accept(new DemoEvent(clock.nanoTime(), name, DemoEvent.Kind.NODE, "", "FAILED", ClientLoad.describe(e)));
+        e.printStackTrace();
+        System.exit(1);
     }
 
     private static void readCommands(ControlPlaneNode node, String name, Consumer<DemoEvent> events, Clock clock) {

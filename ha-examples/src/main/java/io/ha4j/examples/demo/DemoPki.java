@@ -11,7 +11,6 @@ import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -56,18 +55,7 @@ final class DemoPki {
                 "-dname", "CN=kube-apiserver", "-ext", san.toString(),
                 "-storetype", "PKCS12", "-keystore", pki.keystore.toString(),
                 "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (InputStream in = p.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("keytool did not finish within 60 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("keytool failed (exit " + p.exitValue() + "): " + output.trim());
-        }
+        Commands.run(command, 60);
         Certificate cert = pki.load().getCertificate(ALIAS);
         String pem = "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())

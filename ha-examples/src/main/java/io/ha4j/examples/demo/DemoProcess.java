@@ -66,10 +66,6 @@ final class DemoProcess implements AutoCloseable {
         return new DemoProcess(name, p, reader);
     }
 
-    String name() {
-        return name;
-    }
-
     long pid() {
         return process.pid();
     }

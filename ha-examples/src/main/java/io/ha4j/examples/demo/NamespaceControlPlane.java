@@ -76,7 +76,8 @@ final class NamespaceControlPlane implements ControlPlane {
                 n, lan.namespace(n), a, PRIORITIES.get(n), a, APISERVER_PORT, BALANCER_PORT)));
         lines.add(CLIENT + ": netns " + lan.namespace(CLIENT) + ", eth0 198.18.0.50/24, talks to https://" + VIP + ":" + BALANCER_PORT);
         lines.add("VIP " + VIP + "/" + VIP_PREFIX + ", VRRPv2 advert_int " + options.advertInterval().toSeconds() + " s, "
-                + (options.preempt() ? "preempt" : "nopreempt") + "; balancer health check: HTTPS GET /readyz expect 200");
+                + "unicast to the other nodes, " + (options.preempt() ? "preempt" : "nopreempt")
+                + "; balancer health check: HTTPS GET /readyz expect 200");
         return lines;
     }
 
@@ -190,7 +191,7 @@ final class NamespaceControlPlane implements ControlPlane {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         DemoProcess client = processes.remove(CLIENT);
         if (client != null) {
             client.close();

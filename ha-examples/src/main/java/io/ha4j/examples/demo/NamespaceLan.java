@@ -1,13 +1,10 @@
 package io.ha4j.examples.demo;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,23 +146,13 @@ final class NamespaceLan implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add("ip");
         command.addAll(List.of(args));
-        Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return Commands.run(command, 10);
         } catch (IOException e) {
-            throw new IOException("cannot run 'ip' (install iproute2): " + e.getMessage(), e);
+            if (e.getMessage().startsWith("cannot run")) {
+                throw new IOException(e.getMessage() + " (install iproute2)", e);
+            }
+            throw e;
         }
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish within 10 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + out.trim());
-        }
-        return out;
     }
 }

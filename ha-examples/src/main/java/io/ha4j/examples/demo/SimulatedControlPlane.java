@@ -114,7 +114,8 @@ final class SimulatedControlPlane implements ControlPlane {
         }
         lines.add("client: in this JVM, sent to the balancer of the node whose VIP manager holds " + vip.cidr());
         lines.add("VIP " + vip.cidr() + " (in memory), VRRPv2 advert_int " + options.advertInterval().toSeconds() + " s, "
-                + (options.preempt() ? "preempt" : "nopreempt") + "; balancer health check: HTTPS GET /readyz expect 200");
+                + "multicast, " + (options.preempt() ? "preempt" : "nopreempt")
+                + "; balancer health check: HTTPS GET /readyz expect 200");
         return lines;
     }
 

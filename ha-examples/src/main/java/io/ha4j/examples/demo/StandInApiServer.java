@@ -84,10 +84,6 @@ final class StandInApiServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    Mode mode() {
-        return mode.get();
-    }
-
     /** Starts a graceful shutdown: {@code /readyz} answers 503 from now on, everything else still works. */
     void shutDown() {
         if (mode.compareAndSet(Mode.SERVING, Mode.SHUTTING_DOWN)) {

@@ -34,7 +34,6 @@ final class Timeline implements Consumer<DemoEvent> {
     private final long startNanos;
     private final PrintStream out;
     private final List<DemoEvent> events = new ArrayList<>();
-    private final List<String> printed = new ArrayList<>();
     private final Map<String, String> vrrp = new TreeMap<>();
     private final Map<String, String> backends = new HashMap<>();
     private boolean firstAnswerPrinted;
@@ -66,7 +65,6 @@ final class Timeline implements Consumer<DemoEvent> {
     void step(String text) {
         synchronized (this) {
             out.println();
-            printed.add("");
         }
         print(clock.nanoTime(), "==>   ", text);
     }
@@ -165,14 +163,8 @@ final class Timeline implements Consumer<DemoEvent> {
 
     private synchronized void print(long nanos, String who, String text) {
         String line = String.format(Locale.ROOT, "%8.3fs  %-6s %s", (nanos - startNanos) / 1e9, who, text);
-        printed.add(line);
         out.println(line);
         out.flush();
-    }
-
-    /** Seconds since the demo started, for narration. */
-    String at(long nanos) {
-        return String.format(Locale.ROOT, "%.3fs", (nanos - startNanos) / 1e9);
     }
 
     static long millis(long nanos) {
@@ -216,10 +208,6 @@ final class Timeline implements Consumer<DemoEvent> {
 
     synchronized List<DemoEvent> events() {
         return List.copyOf(events);
-    }
-
-    synchronized List<String> printedLines() {
-        return List.copyOf(printed);
     }
 
     synchronized String watchServedBy() {
