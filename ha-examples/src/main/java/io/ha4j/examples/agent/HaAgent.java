@@ -147,8 +147,32 @@ public final class HaAgent {
         if (diagnostics.hasErrors()) {
             return Optional.empty();
         }
+        keepalived.ifPresent(k -> warnAboutMissingInterfaces(k, diagnostics));
         AgentPlan plan = new AgentMapper(diagnostics, vrrpTransport).map(keepalived, haproxy);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(plan);
+    }
+
+    /**
+     * A warning, not an error, like {@code keepalived --config-test}: the files may be checked on another
+     * machine than the one they are for. A real run fails at start on a missing interface anyway.
+     */
+    private static void warnAboutMissingInterfaces(KeepalivedConfig config, Diagnostics diagnostics) {
+        for (KeepalivedConfig.Instance i : config.instances()) {
+            List<String> names = new java.util.ArrayList<>();
+            names.add(i.interfaceName());
+            i.trackInterfaces().forEach(t -> names.add(t.name()));
+            i.virtualAddresses().forEach(v -> v.device().ifPresent(names::add));
+            for (String name : new java.util.LinkedHashSet<>(names)) {
+                try {
+                    if (java.net.NetworkInterface.getByName(name) == null) {
+                        diagnostics.warn(i.origin().file(), i.origin().line(), "interface", "'" + i.name() + "' uses interface "
+                                + name + ", which does not exist on this host");
+                    }
+                } catch (java.net.SocketException e) {
+                    diagnostics.warn(i.origin().file(), i.origin().line(), "interface", "cannot list interfaces: " + e.getMessage());
+                }
+            }
+        }
     }
 
     private int runUntilStopped(AgentPlan plan) {

@@ -87,6 +87,14 @@ class HaAgentCheckTest {
     }
 
     @Test
+    void aMissingInterfaceIsOnlyAWarning(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, "vrrp_instance VI_1 {\n    interface h4jnone0\n    virtual_router_id 9\n}\n");
+        assertEquals(0, agent.run("--keepalived-conf", conf.toString(), "--check"), err());
+        assertTrue(err().contains(":1: 'interface': 'VI_1' uses interface h4jnone0, which does not exist on this host"), err());
+    }
+
+    @Test
     void startFailuresGetAHint() {
         RuntimeException bind = new RuntimeException("start failed", new java.net.BindException("Cannot assign requested address"));
         assertTrue(HaAgent.startHint(bind).contains("ip_nonlocal_bind"));
