@@ -100,7 +100,8 @@ public final class AgentMapper {
         for (HaComponent c : components) {
             if (!names.add(c.name())) {
                 diagnostics.error(keepalived.map(KeepalivedConfig::file).orElse(haproxy.map(HaproxyConfig::file).orElse("")), 0,
-                        c.name(), "a vrrp_instance and a frontend are both called '" + c.name() + "'; ha4j needs unique names");
+                        c.name(), "two of the vrrp_script, vrrp_instance and frontend sections are called '" + c.name()
+                                + "'; ha4j needs unique component names");
             }
         }
         String name = keepalived.flatMap(k -> k.globalDefs().routerId()).filter(id -> CLUSTER_NAME.matcher(id).matches())

@@ -30,12 +30,18 @@ import org.slf4j.LoggerFactory;
  * or 1 when there is an error.
  *
  * <p>A real run also refuses to start on any error (warnings are printed and logged). It needs root (or
- * CAP_NET_ADMIN and CAP_NET_RAW) when keepalived's configuration is given, for VRRP's raw socket and the
- * VIPs. SIGTERM or SIGINT stops it gracefully through a shutdown hook that closes the cluster: VRRP instances
- * send an advert with priority 0 and remove their VIPs first, then the balancers stop accepting and drain
- * their connections within their drain deadline.
+ * CAP_NET_ADMIN and CAP_NET_RAW) when keepalived's configuration is given, for VRRP's raw sockets
+ * ({@link RawSocketVrrpTransport}), the VIPs ({@link LinuxVipManager}) and link states
+ * ({@link LinkStateFeed}). SIGTERM or SIGINT stops it gracefully through a shutdown hook that closes the
+ * cluster: VRRP instances send an advert with priority 0 and remove their VIPs first, then the balancers
+ * stop accepting and let established connections finish for HAProxy's {@code hard-stop-after} (default
+ * 30s), then the notify scripts for STOP are started.
  *
- * <p>Exit codes: 0 valid / stopped cleanly, 1 configuration error or failure to start, 2 bad command line.
+ * <p>What each keyword becomes is on {@link KeepalivedParser}, {@link HaproxyParser}, {@link AgentMapper}
+ * and {@link HealthCheckMapping}; {@code include} in keepalived.conf is followed ({@link KeepalivedLexer}).
+ *
+ * <p>Exit codes: 0 valid, 1 configuration error or failure to start, 2 bad command line; a run stopped by
+ * SIGTERM ends with the JVM's 143 (128 + 15) after the graceful stop.
  */
 public final class HaAgent {
 
@@ -89,6 +95,7 @@ public final class HaAgent {
         Optional<AgentPlan> plan = load(options, diagnostics, vrrpTransport);
         diagnostics.all().forEach(err::println);
         if (options.check()) {
+            plan.ifPresent(p -> p.closeNotifyScripts(Duration.ZERO));
             if (diagnostics.hasErrors() || plan.isEmpty()) {
                 out.println("Configuration file is invalid: " + diagnostics.errors().size() + " error(s), "
                         + diagnostics.warnings().size() + " warning(s)");
