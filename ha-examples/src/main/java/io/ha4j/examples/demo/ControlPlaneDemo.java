@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  */
 public final class ControlPlaneDemo {
 
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private ControlPlaneDemo() {
     }
 
@@ -40,6 +42,10 @@ public final class ControlPlaneDemo {
             System.err.print(DemoOptions.USAGE);
             System.exit(2);
             return;
+        }
+        if (System.getProperty(LOG_LEVEL) == null) {
+            // the timeline is the output; library INFO lines (the simulation runs the nodes in this JVM) would bury it
+            System.setProperty(LOG_LEVEL, "warn");
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         DemoOutcome outcome = run(options, out);
