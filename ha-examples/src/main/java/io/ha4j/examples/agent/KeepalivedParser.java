@@ -630,8 +630,23 @@ public final class KeepalivedParser {
                     }
                     label = Optional.of(w.get(++i));
                 }
+                case "scope" -> {
+                    if (!hasValue || !w.get(++i).equals("global")) {
+                        error(line, "only 'scope global' is supported (ha4j adds VIPs with global scope)");
+                        return Optional.empty();
+                    }
+                }
+                case "brd", "broadcast" -> {
+                    if (!hasValue) {
+                        error(line, "'" + option + "' needs an address");
+                        return Optional.empty();
+                    }
+                    i++;
+                    diagnostics.warn(line.file(), line.line(), "virtual_ipaddress " + option,
+                            "ha4j adds VIPs without a broadcast address; ignored");
+                }
                 default -> {
-                    error(line, "virtual_ipaddress option '" + option + "' is not supported (only dev and label)");
+                    error(line, "virtual_ipaddress option '" + option + "' is not supported (dev, label, scope global, brd)");
                     return Optional.empty();
                 }
             }

@@ -137,8 +137,8 @@ class KeepalivedParserTest {
                   unicast_src_ip 198.18.0.1
                   unicast_peer { 198.18.0.2 }
                   virtual_ipaddress {
-                    198.18.0.100/24 dev eth1 label eth1:vip
-                    2001:db8::1/64
+                    198.18.0.100/24 dev eth1 label eth1:vip scope global
+                    2001:db8::1/64 brd 2001:db8::ff
                   }
                   track_script {
                     chk weight -20
@@ -181,7 +181,7 @@ class KeepalivedParserTest {
         assertEquals(Optional.of(Duration.ofSeconds(2)), i.garpMasterDelay());
         assertEquals(OptionalInt.of(3), i.garpMasterRepeat());
         assertEquals(Optional.of(Duration.ofSeconds(60)), i.garpMasterRefresh());
-        assertEquals(List.of("notification_email", "enable_script_security"), TestFiles.keywords(d.warnings()));
+        assertEquals(List.of("notification_email", "enable_script_security", "virtual_ipaddress brd"), TestFiles.keywords(d.warnings()));
     }
 
     @Test
