@@ -451,8 +451,10 @@ final class RelaySession implements Runnable {
                 balancer.frontend().active.get(), s == null ? 0 : s.active.get(), retries);
     }
 
-    private static String format(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    /** {@code host:port}, with IPv6 literals in brackets. */
+    static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** HAProxy termination state of a closed session, e.g. {@code "--"} or {@code "SC"}. */

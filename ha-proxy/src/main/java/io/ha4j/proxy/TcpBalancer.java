@@ -642,7 +642,7 @@ public final class TcpBalancer implements HaComponent {
             }
             rows.add(new BackendStats(
                     s.name,
-                    s.address.getAddress().getHostAddress() + ":" + s.address.getPort(),
+                    RelaySession.format(s.address),
                     s.backup,
                     s.status(),
                     s.adminState,
@@ -668,7 +668,7 @@ public final class TcpBalancer implements HaComponent {
         }
         List<String> fronts = new ArrayList<>();
         for (InetSocketAddress a : bound) {
-            fronts.add(a.getAddress().getHostAddress() + ":" + a.getPort());
+            fronts.add(RelaySession.format(a));
         }
         return new BalancerStats(name, fronts, balance, transportName(), frontend.active.get(), frontend.maxActive.get(),
                 maxConnections, frontend.total.sum(), frontend.bytesIn.sum(), frontend.bytesOut.sum(),
