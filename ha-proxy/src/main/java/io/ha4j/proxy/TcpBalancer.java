@@ -993,7 +993,8 @@ public final class TcpBalancer implements HaComponent {
         /**
          * Listening sockets per frontend address, in [1, 64], sharing the port with {@code SO_REUSEPORT} so
          * that the kernel spreads new connections across event loops; default {@code ioThreads} with epoll,
-         * 1 with NIO (which has no {@code SO_REUSEPORT}).
+         * 1 with NIO (which has no {@code SO_REUSEPORT}). As with HAProxy's seamless reload, another socket of
+         * the same user that also sets {@code SO_REUSEPORT} can then bind the same port and share its clients.
          */
         public Builder acceptors(int perAddress) {
             Validation.setOnce("acceptors", this.acceptors);
