@@ -190,7 +190,8 @@ final class DemoStory {
                     + (o.masterAfterReturn().isEmpty() ? "(nobody)" : o.masterAfterReturn()) + ", client outage "
                     + o.returnOutage().longestGap().toMillis() + " ms");
         }
-        tl.say("client requests:           " + o.requestsAnswered() + " answered, " + o.requestsFailed() + " failed; watch: "
+        tl.say("client requests:           " + o.requestsAnswered() + " answered " + tl.answersByApiserver() + ", "
+                + o.requestsFailed() + " failed; watch: "
                 + tl.watchEvents() + " events, " + o.watchEventsLost() + " lost");
         if (o.ok()) {
             tl.say("RESULT: everything happened as expected");

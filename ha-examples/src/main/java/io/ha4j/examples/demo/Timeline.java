@@ -231,6 +231,17 @@ final class Timeline implements Consumer<DemoEvent> {
         return events.stream().filter(e -> e.kind() == kind && e.state().equals(state) && e.nanoTime() >= sinceNanos).count();
     }
 
+    /** How many client requests each apiserver answered, by node name. */
+    synchronized Map<String, Long> answersByApiserver() {
+        Map<String, Long> result = new TreeMap<>();
+        for (DemoEvent e : events) {
+            if (e.kind() == DemoEvent.Kind.REQUEST && e.state().equals("OK")) {
+                result.merge(e.subject(), 1L, Long::sum);
+            }
+        }
+        return result;
+    }
+
     /** Whether a client request was answered after {@code sinceNanos}. */
     synchronized boolean answeredSince(long sinceNanos) {
         return lastAnswer().filter(e -> e.nanoTime() > sinceNanos).isPresent();
