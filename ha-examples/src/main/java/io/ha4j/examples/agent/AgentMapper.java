@@ -15,6 +15,8 @@ import io.ha4j.vrrp.VrrpSyncGroup;
 import io.ha4j.vrrp.VrrpTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -127,11 +129,32 @@ public final class AgentMapper {
                         + "will fail (weight " + script.weight() + ")");
             }
             try {
+                String program = CommandLineWords.split(script.command()).get(0);
+                if (!isExecutable(program)) {
+                    warn(script.origin(), "vrrp_script", "'" + script.name() + "': " + program + " is not found or not "
+                            + "executable; keepalived disables tracking of such a script, and so does HaAgent");
+                    continue;
+                }
                 out.put(script.name(), HealthCheckMapping.scriptChecker(script));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
                 error(script.origin(), "vrrp_script", e.getMessage());
             }
         }
+    }
+
+    /** A path, or a name looked up in {@code PATH} as exec does. */
+    static boolean isExecutable(String program) {
+        if (program.contains("/")) {
+            return Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program));
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : path.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<VrrpInstance> mapInstance(KeepalivedConfig.Instance i, KeepalivedConfig config, Map<String, HealthChecker> scripts) {

@@ -519,13 +519,25 @@ public final class KeepalivedParser {
             warn(authStatement, "ignored: VRRPv3 has no authentication (RFC 5798); keepalived ignores it too");
             auth = Optional.empty();
         }
+        // keepalived's own corrections (vrrp.c, at config load), applied the same way and said out loud
+        if (!preempt && priority == 255) {
+            warn(nopreemptStatement, "nopreempt is incompatible with priority 255 (the address owner always takes over); "
+                    + "keepalived clears it, and so does HaAgent");
+            preempt = true;
+        }
         if (!preempt && state == KeepalivedConfig.InitialState.MASTER) {
-            warn(nopreemptStatement, "nopreempt with 'state MASTER' (line " + (stateStatement == null ? 0 : stateStatement.line())
-                    + "): keepalived documents that nopreempt needs 'state BACKUP'; an instance that starts as MASTER still "
-                    + "takes the VIP over from a lower-priority master");
+            warn(nopreemptStatement, "nopreempt does not work with 'state MASTER' (line " + stateStatement.line() + "): "
+                    + "keepalived clears it, so this instance does preempt a lower-priority master, and so does HaAgent; "
+                    + "write 'state BACKUP' on every node for nopreempt");
+            preempt = true;
+        }
+        if (!preemptDelay.isZero() && state == KeepalivedConfig.InitialState.MASTER) {
+            warn(block, "preempt_delay does not work with 'state MASTER': keepalived clears it, and so does HaAgent");
+            preemptDelay = Duration.ZERO;
         }
         if (!preempt && !preemptDelay.isZero()) {
-            warn(block, "preempt_delay has no effect with nopreempt");
+            warn(block, "preempt_delay has no effect with nopreempt; keepalived resets it, and so does HaAgent");
+            preemptDelay = Duration.ZERO;
         }
         boolean anyIpv6 = vips.stream().anyMatch(v -> v.address() instanceof Inet6Address);
         if (anyIpv6 && effectiveVersion == 2) {

@@ -48,10 +48,13 @@ class AgentMapperTest {
     }
 
     @Test
-    void seed001Master01() {
+    void seed001Master01(@TempDir Path dir) throws Exception {
+        Path check = dir.resolve("check_apiserver.sh");
+        Files.writeString(check, "#!/bin/sh\nexit 0\n");
+        assertTrue(check.toFile().setExecutable(true));
         Diagnostics d = new Diagnostics();
-        AgentPlan plan = map(d, NO_TRANSPORT, TestFiles.text("seed001-keepalived-master01.conf"),
-                TestFiles.text("seed001-haproxy-example.cfg"));
+        AgentPlan plan = map(d, NO_TRANSPORT, TestFiles.text("seed001-keepalived-master01.conf")
+                .replace("/etc/keepalived/check_apiserver.sh", check.toString()), TestFiles.text("seed001-haproxy-example.cfg"));
         assertEquals("LVS_DEVEL", plan.clusterName());
         assertTrue(plan.needsVipManager());
         assertEquals(List.of("check_apiserver", "apiserver", "VI_1"), plan.components().stream().map(HaComponent::name).toList());
@@ -74,6 +77,17 @@ class AgentMapperTest {
         assertEquals("option ssl-hello-chk", d.warnings().stream().filter(w -> w.line() == 52).findFirst().orElseThrow().keyword());
         assertTrue(d.warnings().stream().anyMatch(w -> w.keyword().equals("timeout tunnel")), TestFiles.dump(d));
         assertTrue(d.warnings().stream().anyMatch(w -> w.keyword().equals("option redispatch")), TestFiles.dump(d));
+    }
+
+    @Test
+    void aMissingScriptIsNotTrackedAsInKeepalived() {
+        Diagnostics d = new Diagnostics();
+        AgentPlan plan = map(d, NO_TRANSPORT, TestFiles.text("seed001-keepalived-master01.conf")
+                .replace("/etc/keepalived/check_apiserver.sh", "/nonexistent/h4j/check.sh"), null);
+        assertEquals(List.of("VI_1"), plan.components().stream().map(HaComponent::name).toList());
+        Diagnostic w = d.warnings().stream().filter(x -> x.keyword().equals("vrrp_script")).findFirst().orElseThrow();
+        assertEquals(5, w.line());
+        assertTrue(w.message().contains("keepalived disables tracking"), w.message());
     }
 
     @Test

@@ -100,14 +100,14 @@ class KeepalivedParserTest {
         assertFalse(d.hasErrors(), TestFiles.dump(d));
         assertEquals(Optional.of("eth0"), c.globalDefs().defaultInterface());
         Instance i = c.instances().get(0);
-        assertFalse(i.preempt());
+        assertTrue(i.preempt(), "keepalived clears nopreempt on a 'state MASTER' instance");
         assertEquals(List.of(InetAddress.getByName("172.16.217.171"), InetAddress.getByName("172.16.217.172"),
                 InetAddress.getByName("172.16.217.173")), i.unicastPeers());
         assertEquals(List.of("172.16.100.100/32", "172.16.100.101/32"), i.virtualAddresses().stream().map(KeepalivedConfig.Vip::cidr).toList());
         assertEquals(Optional.of("/container/service/keepalived/assets/notify.sh"), i.notifyScripts().any());
-        // nopreempt with state MASTER does not do what it seems to: warned
+        // nopreempt with state MASTER does not do what it seems to: warned, and cleared as keepalived does
         assertTrue(d.warnings().stream().anyMatch(w -> w.keyword().equals("nopreempt") && w.line() == 14
-                && w.message().contains("state BACKUP")), TestFiles.dump(d));
+                && w.message().contains("keepalived clears it")), TestFiles.dump(d));
     }
 
     @Test
@@ -282,6 +282,39 @@ class KeepalivedParserTest {
         assertEquals(List.of("vrrp_instance"), TestFiles.keywords(d.errors()));
         assertTrue(d.errors().get(0).message().contains("virtual_router_id"));
         assertTrue(c.instances().isEmpty());
+    }
+
+    @Test
+    void keepalivedsOwnCorrectionsOfPreemptSettings() {
+        Diagnostics d = new Diagnostics();
+        KeepalivedConfig c = parseText("""
+                vrrp_instance OWNER {
+                  interface eth0
+                  virtual_router_id 1
+                  priority 255
+                  nopreempt
+                }
+                vrrp_instance DELAYED_MASTER {
+                  state MASTER
+                  interface eth0
+                  virtual_router_id 2
+                  preempt_delay 10
+                }
+                vrrp_instance DELAYED_NOPREEMPT {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 3
+                  nopreempt
+                  preempt_delay 10
+                }
+                """, d);
+        assertFalse(d.hasErrors(), TestFiles.dump(d));
+        assertTrue(c.instance("OWNER").orElseThrow().preempt());
+        assertEquals(Duration.ZERO, c.instance("DELAYED_MASTER").orElseThrow().preemptDelay());
+        assertFalse(c.instance("DELAYED_NOPREEMPT").orElseThrow().preempt());
+        assertEquals(Duration.ZERO, c.instance("DELAYED_NOPREEMPT").orElseThrow().preemptDelay());
+        assertEquals(3, d.warnings().stream().filter(w -> w.message().contains("keepalived c") || w.message().contains("resets"))
+                .count(), TestFiles.dump(d));
     }
 
     @Test
