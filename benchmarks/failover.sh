@@ -10,7 +10,7 @@
 # Topology (all in 198.18.0.0/24, inside namespaces this script creates; nothing touches the host's network):
 #   <P>sw: bridge br0 with ports v1 v2 v3 vc
 #   <P>r1 198.18.0.1 priority 200 (the master), <P>r2 198.18.0.2 priority 150, <P>r3 198.18.0.3 priority 100
-#   <P>c  198.18.0.100 runs `ping -D -i 0.01 198.18.0.10` (VIP 198.18.0.10/24, VRID 51)
+#   <P>c  198.18.0.100 runs `ping -D -i $PING_INTERVAL 198.18.0.10` (about every 10 ms) (VIP 198.18.0.10/24, VRID 51)
 # where <P> = h4jf<pid>. Every namespace and process is removed at exit, also on failure or Ctrl-C.
 #
 # Scenarios (each on a fresh topology; the master r1 is the victim once r1 holds the VIP and the routers settled):
@@ -34,11 +34,14 @@ SCENARIOS="${SCENARIOS:-crash graceful gc}"
 REPEATS="${REPEATS:-3}"
 VERSION="${VERSION:-3}"
 GC_SECONDS="${GC_SECONDS:-60}"
-GC_THREADS="${GC_THREADS:-2}"
-GC_LIVE_MB="${GC_LIVE_MB:-200}"
+GC_THREADS="${GC_THREADS:-1}"
+GC_LIVE_MB="${GC_LIVE_MB:-64}"
 JAVA="${JAVA:-java}"
 ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseG1GC}"
 GC_JAVA_OPTS="${GC_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}"
+# iputils 20221126 spaces `-i 0.01` ~20 ms apart on this kernel (HZ 250) but `-i 0.0099` ~9-10 ms (measured);
+# each run prints the mean spacing it got so that gaps can be read against it.
+PING_INTERVAL="${PING_INTERVAL:-0.0099}"
 VIP=198.18.0.10
 PRIORITIES=(0 200 150 100)
 
@@ -157,13 +160,16 @@ wait_vip() { # wait_vip INDEX SECONDS [other INDEX]: until r<INDEX> holds the VI
   return 1
 }
 
-# ping_stats LOG: "longest_gap_ms lost transmitted" from `ping -D` output (reply timestamps and the summary)
+# ping_stats LOG: "longest_gap_ms lost transmitted mean_spacing_ms" from `ping -D` output (reply timestamps, summary)
 ping_stats() {
   awk '
-    /bytes from/ { t = substr($1, 2, length($1) - 2) + 0; if (prev > 0 && t - prev > gap) gap = t - prev; prev = t; got++ }
+    /bytes from/ { t = substr($1, 2, length($1) - 2) + 0
+                   if (prev > 0) { d = t - prev; sum += d; n++; if (d > gap) gap = d }
+                   prev = t }
     /packets transmitted/ { sent = $1; recv = $4 }
     END { if (sent == "") { sent = "?"; lost = "?" } else lost = sent - recv
-          printf "%.1f %s %s\n", gap * 1000, lost, sent }' "$1"
+          mean = (n > 1) ? (sum - gap) / (n - 1) : 0
+          printf "%.1f %s %s %.1f\n", gap * 1000, lost, sent, mean * 1000 }' "$1"
 }
 
 kill_victim() { # kill_victim IMPL SIGNAL: signal r1's router (keepalived: the parent and its VRRP child)
@@ -190,7 +196,7 @@ run_failover() { # run_failover IMPL INTERVAL SCENARIO REP
     return 1
   fi
   sleep "$(awk -v s="$interval" 'BEGIN { v = 4 * s; if (v < 1) v = 1; print v }')"
-  ip netns exec "$C" ping -n -D -i 0.01 "$VIP" > "$RUN/ping.log" 2>&1 &
+  ip netns exec "$C" ping -n -D -i "$PING_INTERVAL" "$VIP" > "$RUN/ping.log" 2>&1 &
   local ping_pid=$!
   PIDS+=($ping_pid)
   sleep 1
@@ -208,11 +214,11 @@ run_failover() { # run_failover IMPL INTERVAL SCENARIO REP
   sleep 1
   kill -INT "$ping_pid" 2>/dev/null
   wait "$ping_pid" 2>/dev/null
-  local stats gap lost sent
+  local stats gap lost sent spacing
   stats="$(ping_stats "$RUN/ping.log")"
-  read -r gap lost sent <<< "$stats"
-  printf '  %-10s advert %-5ss %-8s #%d  longest reply gap %8s ms  lost %4s of %5s  VIP on r2 after %s ms (polled)\n' \
-    "$impl" "$interval" "$scenario" "$rep" "$gap" "$lost" "$sent" "$taken"
+  read -r gap lost sent spacing <<< "$stats"
+  printf '  %-10s advert %-5ss %-8s #%d  longest reply gap %8s ms  lost %4s of %5s (pings %s ms apart)  VIP on r2 after %s ms (polled)\n' \
+    "$impl" "$interval" "$scenario" "$rep" "$gap" "$lost" "$sent" "$spacing" "$taken"
   echo "$impl $interval $scenario gap_ms $gap" >> "$RESULTS"
   echo "$impl $interval $scenario lost $lost" >> "$RESULTS"
   kill_all
@@ -236,7 +242,7 @@ run_gc() { # run_gc REP: ha4j, 50 ms, r1 under GC pressure for GC_SECONDS
   sleep 1
   local t0 i
   t0="$(epoch_ms)"
-  ip netns exec "$C" ping -n -D -i 0.01 "$VIP" > "$RUN/ping.log" 2>&1 &
+  ip netns exec "$C" ping -n -D -i "$PING_INTERVAL" "$VIP" > "$RUN/ping.log" 2>&1 &
   local ping_pid=$!
   PIDS+=($ping_pid)
   sleep "$GC_SECONDS"
@@ -248,12 +254,12 @@ run_gc() { # run_gc REP: ha4j, 50 ms, r1 under GC pressure for GC_SECONDS
     transitions=$((transitions + n))
     awk -v t0="$t0" -v r="r$i" '$1 == "STATE" && $4 >= t0 {print "    " r ": " $0}' "$RUN/r$i/log"
   done
-  local pauses stats gap lost sent
+  local pauses stats gap lost sent spacing
   # G1 lines: "[0.123s][info][gc] GC(12) Pause Young (Normal) (G1 Evacuation Pause) 100M->20M(512M) 5.123ms"
   pauses="$(awk '/Pause/ && $NF ~ /ms$/ { v = $NF; sub(/ms$/, "", v); v += 0; n++; s += v; if (v > m) m = v }
     END { printf "%d pauses, longest %.1f ms, total %.0f ms", n, m, s }' "$RUN/r1/gc.log" 2>/dev/null)"
   stats="$(ping_stats "$RUN/ping.log")"
-  read -r gap lost sent <<< "$stats"
+  read -r gap lost sent spacing <<< "$stats"
   printf '  ha4j       advert 0.05s gc       #%d  %ss: %d state transitions after settling (spurious)  r1 GC: %s  longest reply gap %s ms  lost %s of %s\n' \
     "$rep" "$GC_SECONDS" "$transitions" "$pauses" "$gap" "$lost" "$sent"
   echo "ha4j 0.05 gc transitions $transitions" >> "$RESULTS"
