@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * POST /backends/{name}/remove        remove it (also DELETE /backends/{name})
  * POST /backends                      add one: name, host, port, weight, backup=1 (query or form)
  * </pre>
+ * Actions can be switched off ({@code adminActions(false)}): then every POST or DELETE answers 403.
  * A POST answers {@code 200 OK} with a one-line text body, or {@code 303} back to {@code /stats} when the
  * request carries {@code redirect=1} (the page's buttons do); a bad request answers 400 naming the problem.
  * Stateless and {@code @Sharable}; runs on the balancer's event loops (the actions only flip volatile
@@ -57,13 +58,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final TcpBalancer balancer;
+    private final boolean actions;
 
-    private AdminHandler(TcpBalancer balancer) {
+    private AdminHandler(TcpBalancer balancer, boolean actions) {
         this.balancer = balancer;
+        this.actions = actions;
     }
 
-    static Channel bind(TcpBalancer balancer, EventLoopGroup group, NettyTransport transport, InetSocketAddress address) {
-        AdminHandler handler = new AdminHandler(balancer);
+    static Channel bind(TcpBalancer balancer, EventLoopGroup group, NettyTransport transport, InetSocketAddress address, boolean actions) {
+        AdminHandler handler = new AdminHandler(balancer, actions);
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group, group)
                 .channel(transport.serverChannel())
@@ -102,7 +105,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             switch (path) {
                 case "/":
                 case "/stats":
-                    return body(HttpResponseStatus.OK, "text/html; charset=utf-8", StatsFormat.html(balancer.stats()));
+                    return body(HttpResponseStatus.OK, "text/html; charset=utf-8", StatsFormat.html(balancer.stats(), actions));
                 case "/stats.json":
                 case "/stats;json":
                     return body(HttpResponseStatus.OK, "application/json", StatsFormat.json(balancer.stats()));
@@ -111,6 +114,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 default:
                     return text(HttpResponseStatus.NOT_FOUND, "no such page: " + path + "\n");
             }
+        }
+        if (!actions) {
+            return text(HttpResponseStatus.FORBIDDEN, "admin actions are disabled on this listener (read-only stats)\n");
         }
         Map<String, String> params = params(uri, req);
         boolean redirect = "1".equals(params.get("redirect"));

@@ -172,7 +172,7 @@ final class StatsFormat {
 
     // ---- HTML ----
 
-    static String html(BalancerStats st) {
+    static String html(BalancerStats st, boolean actions) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ha4j statistics: ").append(esc(st.name()))
                 .append("</title>\n<style>\n")
@@ -188,12 +188,13 @@ final class StatsFormat {
                 .append("<a href=\"/stats.json\">JSON</a> &middot; <a href=\"/metrics\">Prometheus</a></p>\n");
         b.append("<table>\n<tr><th>Name</th><th>Status</th><th>Address</th><th>Weight</th><th>Cur</th><th>Max</th><th>Limit</th><th>Total</th>")
                 .append("<th>Bytes in</th><th>Bytes out</th><th>Refused</th><th>Conn errors</th><th>Retries</th><th>Redisp</th><th>Killed</th>")
-                .append("<th>Check</th><th>Last check</th><th>Down</th><th>Last change</th><th>Actions</th></tr>\n");
+                .append("<th>Check</th><th>Last check</th><th>Down</th><th>Last change</th>").append(actions ? "<th>Actions</th>" : "").append("</tr>\n");
         b.append("<tr class=\"fe\"><td class=\"n\">Frontend</td><td>").append(st.backendsUp() > 0 ? "OPEN" : "NO SERVER").append("</td><td>")
                 .append(esc(String.join(" ", st.frontends()))).append("</td><td></td><td>").append(st.activeConnections()).append("</td><td>")
                 .append(st.peakConnections()).append("</td><td>").append(st.maxConnections()).append("</td><td>")
                 .append(st.totalConnections()).append("</td><td>").append(st.bytesIn()).append("</td><td>").append(st.bytesOut())
-                .append("</td><td>").append(st.refused()).append("</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td></tr>\n");
+                .append("</td><td>").append(st.refused()).append("</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>")
+                .append(actions ? "<td></td>" : "").append("</tr>\n");
         for (BackendStats s : st.backends()) {
             String n = esc(s.name());
             b.append("<tr class=\"").append(s.status()).append("\"><td class=\"n\">").append(n).append(s.backup() ? " (backup)" : "")
@@ -205,7 +206,12 @@ final class StatsFormat {
                     .append("</td><td>").append(s.killed()).append("</td><td>").append(esc(s.check())).append(' ')
                     .append(s.health()).append('/').append(s.rise() + s.fall() - 1).append("</td><td>").append(esc(s.lastCheck()))
                     .append("</td><td>").append(s.downTransitions()).append("</td><td>")
-                    .append(s.secondsSinceChange() < 0 ? "-" : s.secondsSinceChange() + "s").append("</td><td>");
+                    .append(s.secondsSinceChange() < 0 ? "-" : s.secondsSinceChange() + "s").append("</td>");
+            if (!actions) {
+                b.append("</tr>\n");
+                continue;
+            }
+            b.append("<td>");
             for (String action : new String[] {"enable", "drain", "disable", "shutdown-sessions", "remove"}) {
                 b.append("<form method=\"post\" action=\"/backends/").append(n).append('/').append(action)
                         .append("\"><input type=\"hidden\" name=\"redirect\" value=\"1\"><button>").append(action).append("</button></form> ");
@@ -215,6 +221,9 @@ final class StatsFormat {
             b.append("</td></tr>\n");
         }
         b.append("</table>\n");
+        if (!actions) {
+            return b.append("</body></html>\n").toString();
+        }
         b.append("<form method=\"post\" action=\"/backends\"><input type=\"hidden\" name=\"redirect\" value=\"1\">Add backend: ")
                 .append("name <input name=\"name\" size=\"10\"> host <input name=\"host\" size=\"14\"> port <input name=\"port\" size=\"5\"> ")
                 .append("weight <input name=\"weight\" size=\"3\" value=\"1\"> backup <input type=\"checkbox\" name=\"backup\" value=\"1\"> ")

@@ -139,6 +139,7 @@ public final class TcpBalancer implements HaComponent {
     private final Transport transportChoice;
     private final Integer acceptorsWanted;
     private final InetSocketAddress adminAddress;
+    private final boolean adminActions;
     private final boolean logConnections;
     private final Duration drainTimeout;
     private final boolean allBackups;
@@ -185,6 +186,7 @@ public final class TcpBalancer implements HaComponent {
         this.transportChoice = b.transport != null ? b.transport : Transport.AUTO;
         this.acceptorsWanted = b.acceptors;
         this.adminAddress = b.adminAddress;
+        this.adminActions = b.adminActions == null || b.adminActions;
         this.logConnections = b.logConnections != null && b.logConnections;
         this.drainTimeout = b.drainTimeout != null ? b.drainTimeout : Duration.ofSeconds(30);
         this.allBackups = b.allBackups != null && b.allBackups;
@@ -268,7 +270,7 @@ public final class TcpBalancer implements HaComponent {
         accepting = true;
         bindFrontends();
         if (adminAddress != null) {
-            adminChannel = AdminHandler.bind(this, group, transport, adminAddress);
+            adminChannel = AdminHandler.bind(this, group, transport, adminAddress, adminActions);
         }
         LOG.info("Balancer '{}' listening on {} ({} transport, {} acceptor(s) per address), {} backend(s), balance {}",
                 name, bound, transport.name(), acceptors.size() / Math.max(1, bound.size()), pool.servers().size(), balance);
@@ -790,6 +792,7 @@ public final class TcpBalancer implements HaComponent {
         private Transport transport;
         private Integer acceptors;
         private InetSocketAddress adminAddress;
+        private Boolean adminActions;
         private Boolean logConnections;
         private Duration drainTimeout;
         private Boolean allBackups;
@@ -1015,6 +1018,17 @@ public final class TcpBalancer implements HaComponent {
         public Builder adminAddress(InetSocketAddress address) {
             Validation.setOnce("adminAddress", this.adminAddress);
             this.adminAddress = Validation.notNull("adminAddress", address);
+            return this;
+        }
+
+        /**
+         * Whether the admin listener accepts actions (POST/DELETE) besides serving the stats pages; default
+         * true (HAProxy's {@code stats admin if TRUE}). With false the pages are read-only, have no buttons,
+         * and actions answer 403.
+         */
+        public Builder adminActions(boolean enabled) {
+            Validation.setOnce("adminActions", this.adminActions);
+            this.adminActions = enabled;
             return this;
         }
 

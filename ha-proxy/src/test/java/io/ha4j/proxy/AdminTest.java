@@ -138,4 +138,23 @@ class AdminTest {
             assertEquals(404, get(admin, "/nope").statusCode());
         }
     }
+
+    @Test
+    void testReadOnlyListenerServesStatsButRefusesActions() throws Exception {
+        try (EchoServer a = new EchoServer("a", true);
+             TcpBalancer balancer = TestSupport.balancer("read-only", a)
+                     .healthCheck(x -> HealthCheck.of("always up", () -> true))
+                     .adminPort(0)
+                     .adminActions(false)
+                     .build()) {
+            balancer.start();
+            InetSocketAddress admin = balancer.adminBoundAddress().orElseThrow();
+            HttpResponse<String> page = get(admin, "/stats");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<td class=\"n\">a</td>") && !page.body().contains("<form"), page.body());
+            HttpResponse<String> refused = post(admin, "/backends/a/disable", "");
+            assertEquals(403, refused.statusCode());
+            assertEquals("UP", balancer.stats().backend("a").status(), "nothing changed");
+        }
+    }
 }
