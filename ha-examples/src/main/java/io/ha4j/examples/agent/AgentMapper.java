@@ -44,6 +44,12 @@ import java.util.regex.Pattern;
  * connections are cut by {@code timeout client/server}), no slowstart and no killing of sessions on a down
  * server unless configured, a server without {@code check} is never marked down (ha4j checks every backend
  * by default). What ha4j cannot do the same way is a warning or an error; see each case below.
+ *
+ * <p>Further HAProxy readings: a frontend's connection limit is its {@code maxconn}, else the global
+ * {@code maxconn} (the process-wide cap, which bounds a lone frontend the same way), else ha4j's 10000;
+ * {@code bind *:PORT} listens on every IPv4 address; the drain deadline at stop is {@code hard-stop-after}.
+ * ha4j's balancer has one set of check timers, one {@code slowstart} and one {@code on-marked-down} rule
+ * per backend, so servers that differ in them are an error naming both lines.
  */
 public final class AgentMapper {
 

@@ -23,8 +23,13 @@ import java.util.OptionalInt;
  * {@code advert_int}, {@code version}, {@code authentication}, {@code virtual_ipaddress},
  * {@code unicast_src_ip}, {@code unicast_peer}, {@code track_script}, {@code track_interface},
  * {@code notify_master/backup/fault/stop}, {@code notify}, {@code preempt}, {@code nopreempt},
- * {@code preempt_delay}, {@code garp_master_delay/repeat/refresh}). Syntax and {@code include}: see
- * {@link KeepalivedLexer}.
+ * {@code preempt_delay}, {@code garp_master_delay/repeat/refresh}, {@code mcast_src_ip}), and
+ * {@code vrrp_sync_group} with its {@code group} list. Syntax and {@code include}: see {@link KeepalivedLexer}.
+ *
+ * <p>keepalived corrects some combinations when it loads a configuration, and so does this parser, with a
+ * warning each: {@code nopreempt} is cleared with {@code state MASTER} or priority 255, {@code preempt_delay}
+ * with {@code state MASTER} or {@code nopreempt}; an {@code auth_pass} longer than 8 characters is cut; a
+ * fractional {@code advert_int} is rounded for VRRPv2; authentication is dropped for VRRPv3.
  *
  * <p>Keywords that only concern keepalived as a process or features ha4j does not have (e-mail alerts, SNMP,
  * script users) are warnings; everything else unknown is an error. A keyword given twice in one block is a
