@@ -137,6 +137,16 @@ public final class KeepalivedParser {
             }
             instance(st, name, globals, scripts).ifPresent(instances::add);
         }
+        for (int a = 0; a < instances.size(); a++) {
+            for (int b = a + 1; b < instances.size(); b++) {
+                KeepalivedConfig.Instance x = instances.get(a);
+                KeepalivedConfig.Instance y = instances.get(b);
+                if (x.virtualRouterId() == y.virtualRouterId() && x.interfaceName().equals(y.interfaceName()) && isIpv6(x) == isIpv6(y)) {
+                    diagnostics.error(y.origin().file(), y.origin().line(), "virtual_router_id", "VRID " + y.virtualRouterId()
+                            + " is already used on " + y.interfaceName() + " by " + x.name() + " (" + x.origin() + ")");
+                }
+            }
+        }
         if (instances.isEmpty() && !diagnostics.hasErrors()) {
             diagnostics.warn(file, 0, "vrrp_instance", "the configuration defines no vrrp_instance; there is nothing to run");
         }
@@ -561,6 +571,10 @@ public final class KeepalivedParser {
         return Optional.of(new KeepalivedConfig.Instance(name, at(block), state, instanceInterface, vrid, priority, advert,
                 effectiveVersion, auth, vips, unicastSrc, peers, tracked, trackedIfs, notifyScripts, preempt, preemptDelay,
                 garpDelay, garpRepeat, garpRefresh));
+    }
+
+    private static boolean isIpv6(KeepalivedConfig.Instance i) {
+        return !i.virtualAddresses().isEmpty() && i.virtualAddresses().get(0).address() instanceof Inet6Address;
     }
 
     private String interfaceName(KeepalivedStatement st, String name) {

@@ -318,6 +318,32 @@ class KeepalivedParserTest {
     }
 
     @Test
+    void aVridIsUsedOncePerInterfaceAndFamily() {
+        Diagnostics d = new Diagnostics();
+        parseText("""
+                vrrp_instance A {
+                  interface eth0
+                  virtual_router_id 51
+                  virtual_ipaddress { 198.18.0.100 }
+                }
+                vrrp_instance B6 {
+                  interface eth0
+                  virtual_router_id 51
+                  version 3
+                  virtual_ipaddress { fd00::100/64 }
+                }
+                vrrp_instance C {
+                  interface eth0
+                  virtual_router_id 51
+                  virtual_ipaddress { 198.18.0.101 }
+                }
+                """, d);
+        assertEquals(List.of("virtual_router_id"), TestFiles.keywords(d.errors()), TestFiles.dump(d));
+        assertEquals(12, d.errors().get(0).line());
+        assertTrue(d.errors().get(0).message().contains("by A (keepalived.conf:1)"), d.errors().get(0).message());
+    }
+
+    @Test
     void longPasswordIsTruncatedLikeKeepalived() {
         Diagnostics d = new Diagnostics();
         KeepalivedConfig c = parseText("vrrp_instance V {\n interface eth0\n virtual_router_id 1\n authentication {\n"
