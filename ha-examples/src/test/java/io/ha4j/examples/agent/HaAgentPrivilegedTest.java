@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent as an operator runs it: a separate JVM started with {@code ip netns exec} in a network
  * namespace of its own (veth pair, 198.18.7.0/24), reading a keepalived.conf and an haproxy.cfg. It becomes
- * master, adds the VIP with rtnetlink, serves the frontend, runs the notify script; SIGTERM makes it send
- * priority 0, remove the VIP and exit. Needs root and iproute2; fails (never skips) without them.
+ * master, adds the VIP with rtnetlink, serves the frontend, runs the notify script; losing the carrier puts
+ * it in FAULT (VIP released) until the link returns; SIGTERM makes it send priority 0, remove the VIP and
+ * exit. Needs root and iproute2; fails (never skips) without them.
  */
 @Tag("privileged")
 class HaAgentPrivilegedTest {
@@ -93,6 +94,13 @@ class HaAgentPrivilegedTest {
             awaitTrue("the frontend accepts", () -> quietly("ip", "netns", "exec", ns, "bash", "-c",
                     "exec 3<>/dev/tcp/127.0.0.1/17443") == 0, running, output);
             awaitTrue("notify ran for MASTER", () -> read(notifyLog).contains("INSTANCE VI_1 MASTER 150"), running, output);
+
+            // carrier lost on the VRRP interface (its veth peer goes down): FAULT, VIP released; back when it returns
+            run("ip", "-n", ns, "link", "set", "vrrp1", "down");
+            awaitTrue("FAULT releases the VIP", () -> !addresses(ns).contains("198.18.7.100"), running, output);
+            awaitTrue("notify ran for FAULT", () -> read(notifyLog).contains("INSTANCE VI_1 FAULT"), running, output);
+            run("ip", "-n", ns, "link", "set", "vrrp1", "up");
+            awaitTrue("the VIP is back", () -> addresses(ns).contains("198.18.7.100/32"), running, output);
 
             agent.destroy(); // SIGTERM
             assertTrue(agent.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "agent did not stop on SIGTERM:\n" + read(output));
