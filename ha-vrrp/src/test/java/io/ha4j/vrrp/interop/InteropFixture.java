@@ -1,0 +1,290 @@
+package io.ha4j.vrrp.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ha4j.netlink.testing.KeepalivedProcess;
+import io.ha4j.netlink.testing.TestNetwork;
+import io.ha4j.vrrp.DropReason;
+import io.ha4j.vrrp.VrrpInstance;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Shared setup of the keepalived interop tests: a fresh segment per test with three namespaces on one bridge —
+ * {@code ha} (198.18.0.1, ha4j in this JVM), {@code ka} (198.18.0.2, Debian's keepalived) and {@code cl}
+ * (198.18.0.3, a client that pings the VIP) — and helpers that wait with a deadline for VIPs, keepalived log
+ * lines and ha4j states. Everything a test starts is closed, and the namespaces deleted, after it, even when it
+ * fails (TestNetwork's shutdown hook is the backstop).
+ *
+ * <p>When the machine cannot run these tests (not root, no {@code ip}, no {@code keepalived}) they fail with a
+ * message that says what is missing; they never skip.
+ */
+abstract class InteropFixture {
+
+    static final String VIP4 = "198.18.0.100/32";
+    /** IPv6 VIPs are link-local so that nothing outside the test segment is ever addressed. */
+    static final String VIP6 = "fe80::4a4a:100/64";
+    static final Duration ADVERT = Duration.ofMillis(200);
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final Duration POLL = Duration.ofMillis(50);
+
+    /** What keepalived 2.2.7 logs when it drops an advert it does not like (vrrp.c); none may appear. */
+    static final List<String> KEEPALIVED_PACKET_ERRORS = List.of(
+            "Invalid VRRPv3 checksum", "Invalid VRRPv2 checksum", "invalid TTL/HL", "vrrp packet too",
+            "wrong version", "auth, expecting", "received an invalid passwd", "advertisement interval mismatch",
+            "Invalid packet type", "ip_tot_len mismatch", "icast packet but received", "not present in MASTER advert",
+            "VIPs but received", "not a unicast peer", "unexpected ip number count");
+
+    /** ha4j's drop reasons that mean an advert from keepalived was refused. */
+    static final Set<DropReason> HA4J_PACKET_ERRORS = EnumSet.complementOf(
+            EnumSet.of(DropReason.OTHER_VRID, DropReason.NOT_LISTENING, DropReason.QUEUE_FULL));
+
+    TestNetwork network;
+    TestNetwork.Node ha;
+    TestNetwork.Node ka;
+    TestNetwork.Node client;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private String testName;
+
+    @BeforeEach
+    void createSegment(TestInfo info) {
+        testName = info.getDisplayName();
+        TestNetwork.requirePrivileges();
+        if (!commandExists("keepalived")) {
+            throw new IllegalStateException("this test needs Debian's keepalived (apt-get install -y keepalived)");
+        }
+        network = TestNetwork.create("kai");
+        ha = network.addNode("ha");
+        ka = network.addNode("ka");
+        client = network.addNode("cl");
+    }
+
+    @AfterEach
+    void deleteSegment() {
+        try {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception e) {
+                    System.err.println(testName + ": closing " + started.get(i) + " failed: " + e);
+                }
+            }
+        } finally {
+            started.clear();
+            if (network != null) {
+                network.close();
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- routers
+
+    /** The ha4j instance every test starts from: VRRPv3, VRID 51, 200 ms adverts, {@link #VIP4} on eth0. */
+    static VrrpInstance.Builder ha4jInstance(int priority) {
+        return VrrpInstance.builder(KeepalivedConfig.INSTANCE)
+                .interfaceName(TestNetwork.NODE_INTERFACE)
+                .virtualRouterId(51)
+                .priority(priority)
+                .advertInterval(ADVERT);
+    }
+
+    /** The matching keepalived instance: VRRPv3, VRID 51, advert_int 0.2. */
+    static KeepalivedConfig keepalivedInstance(int priority) {
+        return new KeepalivedConfig().version(3).vrid(51).priority(priority).advertInt("0.2");
+    }
+
+    Ha4jRouter startHa4j(VrrpInstance.Builder builder) throws Exception {
+        Ha4jRouter router = Ha4jRouter.start(ha, builder);
+        started.add(router);
+        return router;
+    }
+
+    KeepalivedProcess startKeepalived(KeepalivedConfig config) throws IOException {
+        KeepalivedProcess k = KeepalivedProcess.start(ka.namespace(), config.text());
+        started.add(k);
+        return k;
+    }
+
+    /** kill -9 of every keepalived process in {@code node}'s namespace (the ones this test started). */
+    static void killKeepalivedHard(TestNetwork.Node node) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "pids", node.namespace()).redirectErrorStream(true).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("ip netns pids " + node.namespace() + " hung");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<ProcessHandle> killed = new ArrayList<>();
+        for (String line : out.split("\\s+")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(line.trim()));
+            if (h.isPresent() && h.get().info().command().orElse("").endsWith("/keepalived")) {
+                h.get().destroyForcibly();
+                killed.add(h.get());
+            }
+        }
+        assertTrue(!killed.isEmpty(), "no keepalived process in " + node.namespace() + " to kill: " + out);
+        for (ProcessHandle h : killed) {
+            h.onExit().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- waiting
+
+    /** Waits for {@code condition} at most {@link #TIMEOUT}, polling every 50 ms. */
+    void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, TIMEOUT, condition);
+    }
+
+    void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + timeout + ": " + what + "\n" + diagnostics());
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /** Checks {@code condition} again and again for {@code period}; fails as soon as it is false. */
+    void assertStays(String what, Duration period, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() - end < 0) {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError("no longer true: " + what + "\n" + diagnostics());
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /** How many lines keepalived printed so far: a mark for {@link #awaitLogAfter}. */
+    static int mark(KeepalivedProcess k) {
+        return k.log().size();
+    }
+
+    /** Waits for a keepalived log line containing {@code text} printed after {@code mark}, and returns it. */
+    String awaitLogAfter(KeepalivedProcess k, int mark, String text) throws InterruptedException {
+        String[] found = new String[1];
+        await("keepalived logs '" + text + "'", () -> {
+            List<String> log = k.log();
+            for (int i = mark; i < log.size(); i++) {
+                if (log.get(i).contains(text)) {
+                    found[0] = log.get(i);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    static boolean loggedAfter(KeepalivedProcess k, int mark, String text) {
+        List<String> log = k.log();
+        for (int i = mark; i < log.size(); i++) {
+            if (log.get(i).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** keepalived state lines of 2.2.7: "(VI_1) Entering MASTER STATE", "... BACKUP STATE", "... FAULT STATE". */
+    static String entering(String state) {
+        return "(" + KeepalivedConfig.INSTANCE + ") Entering " + state + " STATE";
+    }
+
+    // -------------------------------------------------------------------------------------- VIPs
+
+    static boolean hasAddress(TestNetwork.Node node, String cidr) {
+        return node.addresses().contains(cidr);
+    }
+
+    /** The VIP is on {@code owner}'s eth0 and on no other router's. */
+    boolean vipOnlyOn(TestNetwork.Node owner, String cidr) {
+        return hasAddress(owner, cidr) && !hasAddress(owner == ha ? ka : ha, cidr);
+    }
+
+    void awaitVipOnlyOn(TestNetwork.Node owner, String cidr) throws InterruptedException {
+        await(cidr + " on " + owner.name() + " only", () -> vipOnlyOn(owner, cidr));
+    }
+
+    /** The client pings the VIP until it answers (bounded), then checks which MAC its neighbour entry holds. */
+    void awaitPingAnsweredBy(TestNetwork.Node owner, String cidr) throws InterruptedException {
+        String ip = cidr.substring(0, cidr.indexOf('/'));
+        await("client ping to " + ip + " answered", () -> client.exec("ping", "-n", "-c1", "-W1", ip).succeeded());
+        Optional<String> mac = client.neighbor(ip);
+        assertEquals(Optional.of(owner.mac()), mac, "the client reaches " + ip + " at " + owner.name()
+                + "'s MAC (gratuitous ARP moved its neighbour entry)");
+    }
+
+    // -------------------------------------------------------------------------------------- interop checks
+
+    /** keepalived logged no dropped advert (checksum, auth, TTL, length, address list...). */
+    static void assertKeepalivedAcceptedEverything(KeepalivedProcess k) {
+        List<String> bad = new ArrayList<>();
+        for (String line : k.log()) {
+            for (String error : KEEPALIVED_PACKET_ERRORS) {
+                if (line.contains(error)) {
+                    bad.add(line);
+                }
+            }
+        }
+        assertEquals(List.of(), bad, "keepalived refused adverts; its log:\n" + String.join("\n", k.log()));
+    }
+
+    /** ha4j received adverts and refused none for a packet error. */
+    static void assertHa4jAcceptedEverything(Ha4jRouter router) {
+        assertTrue(router.instance.counters().advertsReceived() > 0, "ha4j received no advert: " + router);
+        for (DropReason reason : HA4J_PACKET_ERRORS) {
+            assertEquals(0, router.instance.counters().dropped(reason), reason + " drops: " + router);
+        }
+        assertEquals(0, router.instance.counters().addressListMismatch(), "address list mismatches: " + router);
+    }
+
+    String diagnostics() {
+        StringBuilder b = new StringBuilder();
+        for (TestNetwork.Node n : List.of(ha, ka)) {
+            b.append(n.name()).append(" addresses: ").append(safeAddresses(n)).append('\n');
+        }
+        for (AutoCloseable c : started) {
+            if (c instanceof KeepalivedProcess) {
+                List<String> log = ((KeepalivedProcess) c).log();
+                b.append("keepalived log (last 40 lines):\n");
+                log.subList(Math.max(0, log.size() - 40), log.size()).forEach(l -> b.append("  ").append(l).append('\n'));
+            } else {
+                b.append(c).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String safeAddresses(TestNetwork.Node n) {
+        try {
+            return n.addresses().toString();
+        } catch (RuntimeException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+
+    private static boolean commandExists(String program) {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
