@@ -3,6 +3,7 @@ package io.ha4j.examples.demo;
 import io.ha4j.core.Clock;
 import io.ha4j.core.VirtualAddress;
 import io.ha4j.netlink.LinuxVipManager;
+import io.ha4j.vrrp.RawSocketTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 /**
  * One control-plane node as its own process, the way it is deployed: started inside the node's network
  * namespace, it runs a {@link ControlPlaneNode} with the Linux VIP manager (rtnetlink, gratuitous ARP) and
- * VRRP on a raw socket, and prints its {@link DemoEvent}s on standard output.
+ * VRRP on raw sockets ({@link RawSocketTransport}), and prints its {@link DemoEvent}s on standard output.
  *
  * <pre>
  * ip netns exec NS java -cp ... io.ha4j.examples.demo.DemoNode --name node1 --address 198.18.0.11 \
@@ -110,7 +111,7 @@ public final class DemoNode {
             return;
         }
         ControlPlaneNode node = new ControlPlaneNode(spec, DemoPki.in(Path.of(o.get("--pki"))), vipManager,
-                RawVrrp.transportFactory(), events, clock, null);
+                RawSocketTransport.factory(), events, clock, null);
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
