@@ -117,29 +117,47 @@ abstract class InteropFixture {
         return k;
     }
 
-    /** kill -9 of every keepalived process in {@code node}'s namespace (the ones this test started). */
+    /**
+     * A crash of keepalived: SIGSTOP, then SIGKILL, to every keepalived process in {@code node}'s namespace (the ones
+     * this test started). Stopping them all first matters: killing only the parent would make its VRRP child get
+     * SIGTERM (keepalived sets a parent-death signal) and shut down gracefully, and killing only the child would make
+     * the parent start a new one.
+     */
     static void killKeepalivedHard(TestNetwork.Node node) throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "pids", node.namespace()).redirectErrorStream(true).start();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("ip netns pids " + node.namespace() + " hung");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        List<ProcessHandle> killed = new ArrayList<>();
-        for (String line : out.split("\\s+")) {
-            if (line.isBlank()) {
+        String out = run("ip", "netns", "pids", node.namespace());
+        List<ProcessHandle> keepalived = new ArrayList<>();
+        for (String pid : out.trim().split("\\s+")) {
+            if (pid.isBlank()) {
                 continue;
             }
-            Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(line.trim()));
+            Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid));
             if (h.isPresent() && h.get().info().command().orElse("").endsWith("/keepalived")) {
-                h.get().destroyForcibly();
-                killed.add(h.get());
+                keepalived.add(h.get());
             }
         }
-        assertTrue(!killed.isEmpty(), "no keepalived process in " + node.namespace() + " to kill: " + out);
-        for (ProcessHandle h : killed) {
+        assertTrue(!keepalived.isEmpty(), "no keepalived process in " + node.namespace() + " to kill: " + out);
+        for (ProcessHandle h : keepalived) {
+            run("kill", "-STOP", Long.toString(h.pid()));
+        }
+        for (ProcessHandle h : keepalived) {
+            h.destroyForcibly();
+        }
+        for (ProcessHandle h : keepalived) {
             h.onExit().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish within 10 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " -> exit " + p.exitValue() + ": " + out);
+        }
+        return out;
     }
 
     // -------------------------------------------------------------------------------------- waiting
