@@ -86,6 +86,7 @@ final class ControlPlaneNode implements AutoCloseable {
     private TcpBalancer balancer;
     private VrrpInstance vrrp;
     private HaCluster cluster;
+    private volatile boolean killed;
 
     /**
      * @param clock     stamps the node's events: the system clock, shared by every process of the demo
@@ -105,7 +106,7 @@ final class ControlPlaneNode implements AutoCloseable {
 
     /** Starts the apiserver, then the cluster (balancer, then VRRP); reports each backend's health first. */
     void start() throws Exception {
-        apiserver = new StandInApiServer(spec.name(), spec.apiserver(), pki.serverContext(), clock, events);
+        apiserver = new StandInApiServer(spec.name(), spec.apiserver(), pki.serverContext(), clock, this::emit);
         TlsOptions trustClusterCa = TlsOptions.trustCaFile(pki.caPem());
         TcpBalancer.Builder b = TcpBalancer.builder(BALANCER)
                 .bind(spec.balancer())
@@ -137,10 +138,10 @@ final class ControlPlaneNode implements AutoCloseable {
         cluster = c.build();
         cluster.start();
         for (String backend : balancer.backendNames()) {
-            events.accept(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.BACKEND, backend,
+            emit(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.BACKEND, backend,
                     balancer.healthChecker(backend).status().name(), "at start"));
         }
-        events.accept(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.NODE, "", "STARTED",
+        emit(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.NODE, "", "STARTED",
                 "balancer on :" + spec.balancer().getPort() + ", VRRP priority " + spec.priority()));
     }
 
@@ -164,7 +165,7 @@ final class ControlPlaneNode implements AutoCloseable {
         instance.addListener(new VrrpListener() {
             @Override
             public void stateChanged(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
-                events.accept(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.VRRP, VRRP_INSTANCE, to.name(),
+                emit(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.VRRP, VRRP_INSTANCE, to.name(),
                         reason));
             }
         });
@@ -183,8 +184,14 @@ final class ControlPlaneNode implements AutoCloseable {
     private void onEvent(HaEvent e) {
         String prefix = BALANCER + "/";
         if (e.source().startsWith(prefix)) {
-            events.accept(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.BACKEND,
+            emit(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.BACKEND,
                     e.source().substring(prefix.length()), e.state(), e.reason()));
+        }
+    }
+
+    private void emit(DemoEvent e) {
+        if (!killed) {
+            events.accept(e);
         }
     }
 
@@ -201,9 +208,11 @@ final class ControlPlaneNode implements AutoCloseable {
     /**
      * What a crash leaves of the node in the simulation: its connections and listeners are gone at once (as
      * with {@code kill -9}); its VRRP instance is already silenced by the simulated router's crash and keeps
-     * its VIP, like a host that lost power. {@link #close()} later releases the rest.
+     * its VIP, like a host that lost power. A killed process reports nothing more: events are dropped from now
+     * on. {@link #close()} later releases the rest.
      */
     void kill() {
+        killed = true;
         if (balancer != null) {
             balancer.close(Duration.ZERO);
         }
@@ -221,6 +230,6 @@ final class ControlPlaneNode implements AutoCloseable {
         if (apiserver != null) {
             apiserver.close();
         }
-        events.accept(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.NODE, "", "STOPPED", "cluster closed"));
+        emit(new DemoEvent(clock.nanoTime(), spec.name(), DemoEvent.Kind.NODE, "", "STOPPED", "cluster closed"));
     }
 }
