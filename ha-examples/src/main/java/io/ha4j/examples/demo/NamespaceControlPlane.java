@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every node runs ha4j's {@code VrrpInstance} with the Linux VIP manager (the VIP is a real address on its
  * {@code eth0}) and a {@code TcpBalancer} on {@code :7443}.
  *
- * <p>A crash is {@code kill -9} of the node's JVM plus its bridge port set down (a dead host drops off the
- * LAN; the VIP the killed JVM could not remove stays on its {@code eth0}). Coming back, the node's JVM
+ * <p>A crash is the node's bridge port set down, then {@code kill -9} of its JVM (a dead host drops off the
+ * LAN at once; the VIP the killed JVM could not remove stays on its {@code eth0}). Coming back, the node's JVM
  * starts while its link is still down, so ha4j's start-up cleanup removes the leftover VIP before the node
  * can answer for it, and the link comes up once the node has started.
  */
@@ -36,16 +36,14 @@ final class NamespaceControlPlane implements ControlPlane {
     private final Timeline timeline;
     private final Path runDir;
     private final NamespaceLan lan;
-    private final DemoPki pki;
     private final Map<String, DemoProcess> processes = new ConcurrentHashMap<>();
     private final Set<String> crashed = ConcurrentHashMap.newKeySet();
 
-    private NamespaceControlPlane(DemoOptions options, Timeline timeline, Path runDir, NamespaceLan lan, DemoPki pki) {
+    private NamespaceControlPlane(DemoOptions options, Timeline timeline, Path runDir, NamespaceLan lan) {
         this.options = options;
         this.timeline = timeline;
         this.runDir = runDir;
         this.lan = lan;
-        this.pki = pki;
     }
 
     private static Map<String, String> nodeAddresses() {
@@ -56,16 +54,16 @@ final class NamespaceControlPlane implements ControlPlane {
         return m;
     }
 
-    /** Creates the LAN and the certificate; nothing runs yet. */
+    /** Creates the certificate (in {@code runDir}, where the nodes and the client read it) and the LAN; nothing runs yet. */
     static NamespaceControlPlane create(DemoOptions options, Timeline timeline, Path runDir) throws Exception {
         List<String> sans = new ArrayList<>(NODES.values());
         sans.add(VIP);
-        DemoPki pki = DemoPki.create(runDir, sans);
+        DemoPki.create(runDir, sans);
         Map<String, String> members = new LinkedHashMap<>();
         NODES.forEach((n, a) -> members.put(n, a + "/24"));
         members.put(CLIENT, "198.18.0.50/24");
         NamespaceLan lan = NamespaceLan.create(options.prefix(), members);
-        return new NamespaceControlPlane(options, timeline, runDir, lan, pki);
+        return new NamespaceControlPlane(options, timeline, runDir, lan);
     }
 
     @Override
