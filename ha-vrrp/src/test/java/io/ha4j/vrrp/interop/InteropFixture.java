@@ -249,6 +249,31 @@ abstract class InteropFixture {
                 + "'s MAC (gratuitous ARP moved its neighbour entry)");
     }
 
+    /** Starts pinging {@code cidr}'s address from the client every 50 ms until {@link #assertPingSurvived}. */
+    ContinuousPing startPing(String cidr) throws IOException {
+        ContinuousPing ping = ContinuousPing.start(client, cidr.substring(0, cidr.indexOf('/')));
+        started.add(ping);
+        return ping;
+    }
+
+    /**
+     * Stops {@code ping} and checks that the VIP answered both before {@code crashEpochSeconds} (wall clock, as
+     * {@code ping -D} prints) and after it; prints the longest gap between replies (the outage the client saw).
+     */
+    void assertPingSurvived(ContinuousPing ping, double crashEpochSeconds, String what) throws Exception {
+        List<double[]> replies = ping.stop();
+        boolean before = replies.stream().anyMatch(r -> r[0] < crashEpochSeconds);
+        boolean after = replies.stream().anyMatch(r -> r[0] > crashEpochSeconds);
+        assertTrue(before && after, "the VIP answered ping before and after " + what + ": " + replies.size()
+                + " replies, before " + before + ", after " + after + "\n" + diagnostics());
+        System.out.println(testName + ": " + what + ": longest gap between ping replies " + ping.longestGap().toMillis()
+                + " ms (" + replies.size() + " replies)");
+    }
+
+    static double epochSeconds() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
     // -------------------------------------------------------------------------------------- interop checks
 
     /** keepalived logged no dropped advert (checksum, auth, TTL, length, address list...). */

@@ -104,13 +104,17 @@ class KeepalivedInteropTest extends InteropFixture {
         k.awaitLog(entering("BACKUP"), TIMEOUT);
         awaitVipOnlyOn(ha, VIP4);
         awaitPingAnsweredBy(ha, VIP4);
+        ContinuousPing ping = startPing(VIP4);
+        Thread.sleep(300); // some replies from the master before the cut
 
         int cut = mark(k);
+        double cutAt = epochSeconds();
         ha.setLinkUp(false);
         awaitState(r, VrrpState.FAULT); // the link feed reports eth0 down; FAULT releases the VIP
         awaitLogAfter(k, cut, entering("MASTER"));
         awaitVipOnlyOn(ka, VIP4);
         awaitPingAnsweredBy(ka, VIP4);
+        assertPingSurvived(ping, cutAt, "link cut of the ha4j master");
 
         int back = mark(k);
         ha.setLinkUp(true);
@@ -130,13 +134,17 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitState(r, VrrpState.BACKUP);
         awaitVipOnlyOn(ka, VIP4);
         awaitPingAnsweredBy(ka, VIP4);
+        ContinuousPing ping = startPing(VIP4);
+        Thread.sleep(300); // some replies from the master before the crash
 
+        double crashAt = epochSeconds();
         killKeepalivedHard(ka);
         awaitState(r, VrrpState.MASTER);
         await("VIP on ha", () -> hasAddress(ha, VIP4));
         // kill -9 gives keepalived no chance to remove its VIP: it stays on ka's eth0 until keepalived starts again
         assertTrue(hasAddress(ka, VIP4), "keepalived left its VIP behind");
         awaitPingAnsweredBy(ha, VIP4); // ha4j's gratuitous ARP moved the client over
+        assertPingSurvived(ping, crashAt, "kill -9 of the keepalived master");
         assertEquals(0, r.instance.counters().priorityZeroReceived(), "a crash sends no priority 0: " + r);
 
         KeepalivedProcess restarted = startKeepalived(keepalivedInstance(150).vip(VIP4));
@@ -146,6 +154,37 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitPingAnsweredBy(ka, VIP4);
 
         assertKeepalivedAcceptedEverything(restarted);
+        assertHa4jAcceptedEverything(r);
+    }
+
+    @Test
+    void testLinkCutOfKeepalivedMasterMovesVipToHa4jWhileClientPingsAndBack() throws Exception {
+        KeepalivedProcess k = startKeepalived(keepalivedInstance(150).vip(VIP4));
+        k.awaitLog(entering("MASTER"), TIMEOUT);
+        Ha4jRouter r = startHa4j(ha4jInstance(100).virtualAddress(VIP4));
+        awaitState(r, VrrpState.BACKUP);
+        awaitVipOnlyOn(ka, VIP4);
+        awaitPingAnsweredBy(ka, VIP4);
+        ContinuousPing ping = startPing(VIP4);
+        Thread.sleep(300);
+
+        int cut = mark(k);
+        double cutAt = epochSeconds();
+        ka.setLinkUp(false);
+        awaitLogAfter(k, cut, entering("FAULT"));
+        awaitState(r, VrrpState.MASTER);
+        awaitVipOnlyOn(ha, VIP4); // keepalived in FAULT removed its VIP
+        awaitPingAnsweredBy(ha, VIP4);
+        assertPingSurvived(ping, cutAt, "link cut of the keepalived master");
+
+        int back = mark(k);
+        ka.setLinkUp(true);
+        awaitLogAfter(k, back, entering("MASTER"));
+        awaitState(r, VrrpState.BACKUP);
+        awaitVipOnlyOn(ka, VIP4);
+        awaitPingAnsweredBy(ka, VIP4);
+
+        assertKeepalivedAcceptedEverything(k);
         assertHa4jAcceptedEverything(r);
     }
 
