@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A crash is the node's bridge port set down, then {@code kill -9} of its JVM (a dead host drops off the
  * LAN at once; the VIP the killed JVM could not remove stays on its {@code eth0}). Coming back, the node's JVM
  * starts while its link is still down, so ha4j's start-up cleanup removes the leftover VIP before the node
- * can answer for it, and the link comes up once the node has started.
+ * can answer for it (its VRRP instance sits in FAULT, interface down), and the link comes up once the node
+ * has started.
  */
 final class NamespaceControlPlane implements ControlPlane {
 
