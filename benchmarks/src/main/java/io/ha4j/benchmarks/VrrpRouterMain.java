@@ -2,6 +2,7 @@ package io.ha4j.benchmarks;
 
 import io.ha4j.core.HaCluster;
 import io.ha4j.netlink.LinuxVipManager;
+import io.ha4j.vrrp.RawSocketTransport;
 import io.ha4j.vrrp.VrrpInstance;
 import io.ha4j.vrrp.VrrpListener;
 import io.ha4j.vrrp.VrrpState;
@@ -11,9 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The ha4j router of {@code benchmarks/failover.sh}: one {@link HaCluster} with one {@link VrrpInstance} on a real
- * raw socket and the Linux VIP manager, the counterpart of one keepalived with one {@code vrrp_instance}. Run it
- * inside a network namespace:
+ * The ha4j router of {@code benchmarks/failover.sh}: one {@link HaCluster} with one {@link VrrpInstance} on
+ * ha-vrrp's {@link RawSocketTransport} and ha-netlink's {@link LinuxVipManager}, the counterpart of one keepalived
+ * with one {@code vrrp_instance}. Run it inside a network namespace:
  *
  * <pre>
  * ip netns exec NS java -cp benchmarks/target/benchmarks.jar io.ha4j.benchmarks.VrrpRouterMain \
@@ -96,7 +97,7 @@ public final class VrrpRouterMain {
                 .version(o.version)
                 .advertInterval(Duration.ofMillis(o.advertMillis))
                 .virtualAddress(o.vip)
-                .transport(SocketTransport::new)
+                .transport(RawSocketTransport.factory())
                 .build();
         instance.addListener(new VrrpListener() {
             @Override
