@@ -65,6 +65,17 @@ class RawSocketTransportTest extends InteropFixture {
     }
 
     @Test
+    void testIpv6SourceIsTheInterfacesOwnLinkLocalAddressNotAnotherInstancesVip() throws Exception {
+        InetAddress linkLocal = ha.ipv6LinkLocal();
+        Ha4jRouter holder = startHa4j(ha, ha4jInstance(150).virtualAddress(VIP6));
+        await("first instance MASTER with its link-local VIP", () -> holder.state() == VrrpState.MASTER && hasAddress(ha, VIP6));
+        Ha4jRouter second = startHa4j(ha, VrrpInstance.builder("VI_2").interfaceName("eth0").virtualRouterId(52)
+                .advertInterval(ADVERT).virtualAddress("fe80::4a4a:200/64"));
+        assertEquals(linkLocal, InetAddress.getByAddress(second.instance.sourceAddress().getAddress()),
+                "an instance started while another holds a link-local VIP must not send from that VIP");
+    }
+
+    @Test
     void testCloseJoinsTheReceiveThreadAndReleasesEveryDescriptor() throws Exception {
         cycle(); // warm-up: class loading and logging open their files once
         long baseline = openDescriptors();
