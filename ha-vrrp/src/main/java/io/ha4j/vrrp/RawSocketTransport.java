@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * (RFC 5798 §5.1.2.1). An address that looks like another instance's VIP is passed over, so that an instance started
  * while a neighbour instance (or keepalived) holds a VIP on the same interface does not send from that VIP and lose
  * its source when the VIP moves: ha4j and keepalived add IPv6 VIPs with {@code IFA_F_NODAD} (and /128 ones
- * deprecated), which the kernel's own link-local address never has. Only if nothing else is there is such an address
+ * deprecated), which the kernel's own link-local address does not have. Only if nothing else is there is such an address
  * used. The instance's own VIPs were removed before the transport opens, as keepalived does at start.
  *
  * <p><b>Threads.</b> One dedicated platform daemon thread per instance, {@code ha4j-vrrp-rx-<instance>}, blocks in
@@ -45,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * broken socket cannot spin. {@link #close()} wakes the thread, waits for it to leave (at most 2 s), and closes
  * every file descriptor; sends after that fail with an {@link IOException}, which the instance counts.
  *
- * <p><b>Network namespace.</b> The sockets are opened by {@link VrrpTransport.Factory#create}, which {@link VrrpInstance} calls on
- * the thread that starts it; they live in <em>that thread's</em> network namespace for good, whichever thread
- * sends later. To run an instance in another namespace, start it (or the {@link io.ha4j.core.HaCluster} holding
- * it) inside {@code io.ha4j.netlink.NetworkNamespace.run(ns, ...)}; the receive thread is then created there too.
+ * <p><b>Network namespace.</b> The sockets are opened by {@link VrrpTransport.Factory#create}, which
+ * {@link VrrpInstance} calls on the thread that starts it; they live in <em>that thread's</em> network namespace for
+ * good, whichever thread sends later. To run an instance in another namespace, start it (or the
+ * {@link io.ha4j.core.HaCluster} holding it) inside {@code io.ha4j.netlink.NetworkNamespace.run(ns, ...)}; the
+ * receive thread is then created there too.
  *
  * <p><b>Metadata.</b> IPv4: TTL, source and destination from the IP header, which the socket strips (the kernel
  * has already trimmed the packet to the header's total length, so Ethernet padding never reaches the instance).
@@ -71,6 +72,12 @@ public final class RawSocketTransport implements VrrpTransport {
     private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long JOIN_MILLIS = 2000;
+
+    /** {@code IFA_F_SECONDARY}: an IPv4 address added to a subnet the interface already had an address in. */
+    private static final int IFA_F_SECONDARY = 0x01;
+    /** What marks an IPv6 address as a VIP (or unusable) rather than the interface's own link-local address. */
+    private static final int NOT_OWN_IPV6 = AddressInfo.IFA_F_NODAD | AddressInfo.IFA_F_DEPRECATED
+            | AddressInfo.IFA_F_TENTATIVE | AddressInfo.IFA_F_DADFAILED;
 
     private final TransportSpec spec;
     private final VrrpSocket socket;
@@ -112,12 +119,6 @@ public final class RawSocketTransport implements VrrpTransport {
         return new RawSocketTransport(spec, VrrpSocket.open(options.build()));
     }
 
-    /** {@code IFA_F_SECONDARY}: an IPv4 address added to a subnet the interface already had an address in. */
-    private static final int IFA_F_SECONDARY = 0x01;
-    /** What marks an IPv6 address as a VIP (or unusable) rather than the interface's own link-local address. */
-    private static final int NOT_OWN_IPV6 = AddressInfo.IFA_F_NODAD | AddressInfo.IFA_F_DEPRECATED
-            | AddressInfo.IFA_F_TENTATIVE | AddressInfo.IFA_F_DADFAILED;
-
     /** The interface's own address of the family (see the class documentation). */
     static InetAddress defaultSource(String interfaceName, boolean ipv6) throws IOException {
         try (RouteNetlink netlink = RouteNetlink.open()) {
@@ -152,7 +153,8 @@ public final class RawSocketTransport implements VrrpTransport {
                 throw new IOException("transport of VRRP instance '" + spec.instanceName() + "' is closed");
             }
             if (started) {
-                throw new IllegalStateException("transport of VRRP instance '" + spec.instanceName() + "' is started already");
+                throw new IllegalStateException("transport of VRRP instance '" + spec.instanceName()
+                        + "' is started already");
             }
             started = true;
             Thread t = new Thread(() -> receiveLoop(receiver), "ha4j-vrrp-rx-" + spec.instanceName());
@@ -191,7 +193,8 @@ public final class RawSocketTransport implements VrrpTransport {
             try {
                 receiver.onPacket(buffer, metadata);
             } catch (RuntimeException e) {
-                errors.warn("receiver", "VRRP instance '{}': the receiver threw: {}", spec.instanceName(), e.toString());
+                errors.warn("receiver", "VRRP instance '{}': the receiver threw: {}", spec.instanceName(),
+                        e.toString());
             }
         }
     }
@@ -244,7 +247,7 @@ public final class RawSocketTransport implements VrrpTransport {
 
     @Override
     public String toString() {
-        return "RawSocketTransport{" + spec + ", src " + socket.sourceAddress().getHostAddress() + (closed ? ", closed" : "")
-                + "}";
+        return "RawSocketTransport{" + spec + ", src " + socket.sourceAddress().getHostAddress()
+                + (closed ? ", closed" : "") + "}";
     }
 }
