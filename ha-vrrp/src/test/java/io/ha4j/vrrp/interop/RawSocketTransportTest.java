@@ -75,6 +75,34 @@ class RawSocketTransportTest extends InteropFixture {
                 "an instance started while another holds a link-local VIP must not send from that VIP");
     }
 
+    /**
+     * The receive thread blocks in the kernel between adverts: over two seconds of a backup hearing five adverts a
+     * second it uses a small fraction of one CPU (a spinning loop would use all of it). Not a timing figure: the
+     * bound is half the wall time.
+     */
+    @Test
+    void testReceiveThreadBlocksInsteadOfSpinning() throws Exception {
+        Ha4jRouter master = startHa4j(ka, ha4jInstance(150).virtualAddress(VIP4));
+        await("ka MASTER", () -> master.state() == VrrpState.MASTER);
+        Ha4jRouter backup = startHa4j(ha, ha4jInstance(100).virtualAddress(VIP4));
+        await("ha BACKUP", () -> backup.state() == VrrpState.BACKUP);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread rx = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(RX_THREAD + "VI_1") && t.isAlive())
+                .max(java.util.Comparator.comparingLong(Thread::getId)) // both are named so; the backup started last
+                .orElseThrow(() -> new AssertionError("no receive thread: " + receiveThreads()));
+        long receivedBefore = backup.instance.counters().advertsReceived();
+        long cpuBefore = threads.getThreadCpuTime(rx.getId());
+        long wallBefore = System.nanoTime();
+        Thread.sleep(2000);
+        long cpu = threads.getThreadCpuTime(rx.getId()) - cpuBefore;
+        long wall = System.nanoTime() - wallBefore;
+        long received = backup.instance.counters().advertsReceived() - receivedBefore;
+        assertTrue(received >= 5, "the backup kept receiving: " + received + " adverts");
+        assertTrue(cpu < wall / 2, "receive thread used " + cpu / 1_000_000 + " ms CPU in " + wall / 1_000_000
+                + " ms for " + received + " adverts");
+    }
+
     @Test
     void testCloseJoinsTheReceiveThreadAndReleasesEveryDescriptor() throws Exception {
         cycle(); // warm-up: class loading and logging open their files once
