@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The Linux {@link VrrpTransport}: raw IP protocol 112 sockets from ha-netlink's {@link VrrpSocket}, set up as
  * keepalived sets up its own (TTL / hop limit 255, TOS 0xC0, bound to the interface, multicast loop off, IPv6
- * checksum computed and verified by the kernel).
+ * checksum computed and verified by the kernel). It is {@link VrrpInstance}'s default transport, so an instance
+ * built without {@link VrrpInstance.Builder#transport} uses it:
  *
  * <pre>{@code
  * VrrpInstance vip = VrrpInstance.builder("VI_1")
  *         .interfaceName("eth0").virtualRouterId(51).virtualAddress("198.18.0.100/32")
- *         .transport(RawSocketTransport.factory())
- *         .build();
+ *         .build();   // same as .transport(RawSocketTransport.factory())
  * }</pre>
  *
  * <p><b>Addresses.</b> Multicast to 224.0.0.18 / ff02::12 unless the instance has unicast peers; then one copy

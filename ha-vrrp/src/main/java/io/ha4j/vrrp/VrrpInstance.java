@@ -46,8 +46,7 @@ import org.slf4j.LoggerFactory;
  *         .advertInterval(Duration.ofSeconds(1))
  *         .virtualAddress("198.18.0.100/32")
  *         .trackCheck(apiserverCheck, -60)        // priority 150 -> 90 while the apiserver is down
- *         .transport(rawSockets)
- *         .build();
+ *         .build();                               // raw sockets on eth0 (the default transport)
  * HaCluster.builder().add(apiserverCheck).add(vip).build().start();
  * }</pre>
  *
@@ -61,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * preallocated queue and handed over. Receive, decode, state machine, encode and send allocate nothing in steady
  * state. Listeners run on the scheduler thread unless given an executor ({@link VrrpListener} states the
  * contract).
+ *
+ * <p><b>Transport.</b> Unless {@link Builder#transport} says otherwise, adverts go over
+ * {@link RawSocketTransport} (raw IP protocol 112 sockets on the interface, opened in the network namespace of the
+ * thread that starts the instance; Linux with CAP_NET_RAW), as keepalived. Without that capability the start fails
+ * with the socket's EPERM error; tests and hosts without root use {@link io.ha4j.vrrp.testing.SimulatedLan}.
  *
  * <p><b>Lifecycle.</b> Start once (through {@link io.ha4j.core.HaCluster} or {@link #start(ComponentContext)}); at
  * start the configured VIPs still on the interface (left by a crashed run) are removed first. {@link #close()} is
@@ -182,7 +186,7 @@ public final class VrrpInstance implements HaComponent {
         this.trackedInterfacesReverse = new LinkedHashMap<>(b.trackedInterfacesReverse);
         this.trackedInterfaces.putIfAbsent(interfaceName, 0);
         this.trackedInterfacesReverse.putIfAbsent(interfaceName, false);
-        this.transportFactory = b.transportFactory;
+        this.transportFactory = b.transportFactory != null ? b.transportFactory : RawSocketTransport.factory();
         this.fallbackVipManager = b.vipManager;
         VrrpStateMachine.Config c = new VrrpStateMachine.Config();
         c.version = version;
@@ -245,7 +249,7 @@ public final class VrrpInstance implements HaComponent {
      * opens the transport and enters BACKUP (or MASTER at once for priority 255, or FAULT if a weight-0 tracker
      * is down). Called once.
      *
-     * @throws IllegalStateException when started twice or closed, or without a transport or VIP manager
+     * @throws IllegalStateException when started twice or closed, or without a VIP manager
      * @throws IOException when the transport cannot be opened
      */
     @Override
@@ -256,9 +260,6 @@ public final class VrrpInstance implements HaComponent {
         }
         if (closed) {
             throw new IllegalStateException("VRRP instance '" + name + "' is closed");
-        }
-        if (transportFactory == null) {
-            throw new IllegalStateException("VRRP instance '" + name + "' has no transport: set Builder.transport(...)");
         }
         VipManager vm = context.vipManager().orElse(fallbackVipManager);
         if (vm == null) {
@@ -1178,7 +1179,11 @@ public final class VrrpInstance implements HaComponent {
             return this;
         }
 
-        /** How adverts are sent and received: the raw-socket transport, or {@link io.ha4j.vrrp.testing.SimulatedLan}. Required. */
+        /**
+         * How adverts are sent and received. Default: {@link RawSocketTransport#factory()}, raw IP sockets on the
+         * interface (Linux, CAP_NET_RAW), as keepalived; tests and users without root give
+         * {@link io.ha4j.vrrp.testing.SimulatedLan}'s factory instead.
+         */
         public Builder transport(VrrpTransport.Factory factory) {
             Validation.setOnce("transport", this.transportFactory);
             this.transportFactory = Validation.notNull("transport", factory);
