@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@link PacketMetadata} and calls the instance's receiver, which copies the packet and hands it to its scheduler
  * thread. A receive error is logged at most once per 10 s and the thread pauses 100 ms before trying again, so a
  * broken socket cannot spin. {@link #close()} wakes the thread, waits for it to leave (at most 2 s), and closes
- * every file descriptor; sends after that fail with an {@link IOException}, which the instance counts.
+ * every file descriptor (the link watcher's thread is joined and its netlink socket closed too); sends after that fail with an {@link IOException}, which the instance counts.
  *
  * <p><b>Network namespace.</b> The sockets are opened by {@link VrrpTransport.Factory#create}, which
  * {@link VrrpInstance} calls on the thread that starts it; they live in <em>that thread's</em> network namespace for
@@ -56,10 +56,11 @@ import org.slf4j.LoggerFactory;
  * IPv6: hop limit and destination from {@code IPV6_HOPLIMIT} / {@code IPV6_PKTINFO}; the checksum is reported as
  * verified because the kernel drops IPv6 packets whose checksum is wrong ({@code IPV6_CHECKSUM}).
  *
- * <p><b>Link state</b> is not watched here: a {@link Receiver} cannot reach its instance. Feed
- * {@link VrrpInstance#interfaceStateChanged(String, boolean)} from rtnetlink link events (ha-netlink's
- * {@code NetlinkMonitor}) so that a master whose link goes down enters FAULT and releases its VIPs, as keepalived
- * does.
+ * <p><b>Link state.</b> {@link #start} also subscribes to rtnetlink link events (ha-netlink's {@code NetlinkMonitor},
+ * one more daemon thread {@code ha4j-vrrp-link-<instance>}, in the same namespace) for the instance's interface and
+ * its tracked interfaces ({@link TransportSpec#trackedInterfaces()}), reports their state as found at start and
+ * every change to {@link Receiver#interfaceStateChanged}: a master whose interface loses carrier enters FAULT and
+ * releases its VIPs, as keepalived does, with nothing else to wire. Up means {@code IFF_UP} and {@code IFF_RUNNING}.
  *
  * <p>Needs CAP_NET_RAW (and a 64-bit Linux); without it {@link VrrpTransport.Factory#create} throws the socket's
  * {@code NativeException} (EPERM), which fails the instance's start.
@@ -86,6 +87,7 @@ public final class RawSocketTransport implements VrrpTransport {
     private final PacketMetadata metadata = new PacketMetadata();
     private final Object lifecycle = new Object();
     private Thread receiveThread;
+    private LinkStateWatcher linkWatcher;
     private boolean started;
     private volatile boolean closed;
 
@@ -144,7 +146,12 @@ public final class RawSocketTransport implements VrrpTransport {
                 + " address to send VRRP adverts from; add one or set the instance's unicastSource");
     }
 
-    /** Starts the receive thread (a new thread inherits the starting thread's network namespace). */
+    /**
+     * Starts the link watcher, which reports the interfaces' current state before this returns, and the receive thread
+     * (new threads inherit the starting thread's network namespace).
+     *
+     * @throws IOException when rtnetlink cannot be opened, or the transport is closed
+     */
     @Override
     public void start(Receiver receiver) throws IOException {
         Objects.requireNonNull(receiver, "receiver");
@@ -157,6 +164,7 @@ public final class RawSocketTransport implements VrrpTransport {
                         + "' is started already");
             }
             started = true;
+            linkWatcher = LinkStateWatcher.start(spec, receiver);
             Thread t = new Thread(() -> receiveLoop(receiver), "ha4j-vrrp-rx-" + spec.instanceName());
             t.setDaemon(true);
             receiveThread = t;
@@ -215,18 +223,23 @@ public final class RawSocketTransport implements VrrpTransport {
     }
 
     /**
-     * Wakes and joins the receive thread (at most 2 s; not when called from it) and closes the sockets and the
-     * eventfd. Idempotent.
+     * Stops the link watcher (thread joined, netlink socket closed), wakes and joins the receive thread (at most 2 s;
+     * not when called from it) and closes the sockets and the eventfd. Idempotent.
      */
     @Override
     public void close() {
         Thread t;
+        LinkStateWatcher watcher;
         synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             closed = true;
             t = receiveThread;
+            watcher = linkWatcher;
+        }
+        if (watcher != null) {
+            watcher.close();
         }
         // VrrpSocket.close() wakes a blocked receive and waits until the receiver has left the socket before it
         // closes the descriptors, so no descriptor number is reused under the receive thread.

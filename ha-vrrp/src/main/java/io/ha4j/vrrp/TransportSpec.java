@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * What a {@link VrrpTransport.Factory} needs to open a transport for one instance: interface, address
- * family, the multicast group or the unicast peers, and the configured source address.
+ * family, the multicast group or the unicast peers, the configured source address, and the interfaces whose link
+ * state to report.
  */
 public final class TransportSpec {
 
@@ -22,15 +23,17 @@ public final class TransportSpec {
     private final boolean ipv6;
     private final InetAddress unicastSource;
     private final List<InetAddress> unicastPeers;
+    private final List<String> trackedInterfaces;
 
     TransportSpec(String instanceName, String interfaceName, int virtualRouterId, boolean ipv6,
-                  InetAddress unicastSource, List<InetAddress> unicastPeers) {
+                  InetAddress unicastSource, List<InetAddress> unicastPeers, List<String> trackedInterfaces) {
         this.instanceName = instanceName;
         this.interfaceName = interfaceName;
         this.virtualRouterId = virtualRouterId;
         this.ipv6 = ipv6;
         this.unicastSource = unicastSource;
         this.unicastPeers = List.copyOf(unicastPeers);
+        this.trackedInterfaces = List.copyOf(trackedInterfaces);
     }
 
     public String instanceName() {
@@ -67,6 +70,15 @@ public final class TransportSpec {
     /** keepalived's {@code unicast_peer} list; empty for multicast. */
     public List<InetAddress> unicastPeers() {
         return unicastPeers;
+    }
+
+    /**
+     * The interfaces whose link state the instance needs, each once: its own interface first, then its
+     * {@code track_interface}s. The transport reports their changes through
+     * {@link VrrpTransport.Receiver#interfaceStateChanged}.
+     */
+    public List<String> trackedInterfaces() {
+        return trackedInterfaces;
     }
 
     private static InetAddress group(byte[] bytes) {

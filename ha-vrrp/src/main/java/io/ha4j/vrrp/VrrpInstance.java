@@ -75,7 +75,10 @@ import org.slf4j.LoggerFactory;
  * weight counts while up, a negative one while down, {@code reverse} swaps up and down), clamped to [1, 254];
  * priority 255 (address owner) never changes. A weight of 0 puts the instance in FAULT while the check or interface
  * is down. The instance's own interface is tracked with weight 0 (keepalived without {@code dont_track_primary}).
- * Interface state comes from {@link #interfaceStateChanged(String, boolean)}.
+ * Interface state comes from the transport, on its own: {@link RawSocketTransport} follows rtnetlink link events
+ * (up = {@code IFF_UP} and {@code IFF_RUNNING}, keepalived's test, so a lost carrier is down), and
+ * {@link io.ha4j.vrrp.testing.SimulatedRouter#interfaceStateChanged} drives it on a simulated LAN. A master whose
+ * interface goes down enters FAULT and releases its VIPs, as keepalived does.
  *
  * <p><b>Externally removed VIP.</b> When the VIP manager reports that one of our VIPs was removed by someone else
  * while MASTER, the instance leaves MASTER for BACKUP like keepalived (removing its other VIPs), without sending
@@ -275,12 +278,25 @@ public final class VrrpInstance implements HaComponent {
         if (leftovers > 0) {
             LOG.warn("VRRP instance '{}': removed {} VIP(s) left behind by a previous run", name, leftovers);
         }
-        TransportSpec spec = new TransportSpec(name, interfaceName, vrid, ipv6, unicastSource, peers);
+        List<String> watchedInterfaces = new ArrayList<>();
+        watchedInterfaces.add(interfaceName);
+        trackedInterfaces.keySet().stream().filter(i -> !i.equals(interfaceName)).forEach(watchedInterfaces::add);
+        TransportSpec spec = new TransportSpec(name, interfaceName, vrid, ipv6, unicastSource, peers, watchedInterfaces);
         transport = transportFactory.create(spec);
         synchronized (lock) {
             machine = new VrrpStateMachine(new Actions(), machineConfig);
         }
-        transport.start(this::onPacket);
+        transport.start(new VrrpTransport.Receiver() {
+            @Override
+            public void onPacket(ByteBuffer payload, PacketMetadata metadata) {
+                VrrpInstance.this.onPacket(payload, metadata);
+            }
+
+            @Override
+            public void interfaceStateChanged(String name, boolean up) {
+                VrrpInstance.this.interfaceStateChanged(name, up);
+            }
+        });
         InetAddress source = Objects.requireNonNull(transport.sourceAddress(), "transport.sourceAddress()");
         if ((source instanceof Inet6Address) != ipv6) {
             throw new IllegalStateException("transport source " + source.getHostAddress() + " is not of the instance's family");
@@ -414,10 +430,11 @@ public final class VrrpInstance implements HaComponent {
     }
 
     /**
-     * Reports a link state of a tracked interface (or the instance's own). A raw-socket transport feeds this from
-     * netlink link events; tests and users can call it directly. Applied on the scheduler thread.
+     * A link state of a tracked interface (or the instance's own), as the transport reports it through
+     * {@link VrrpTransport.Receiver#interfaceStateChanged}: recorded at once (so a state reported while the
+     * transport starts counts from the first election), applied on the scheduler thread.
      */
-    public void interfaceStateChanged(String interfaceName, boolean up) {
+    void interfaceStateChanged(String interfaceName, boolean up) {
         Objects.requireNonNull(interfaceName, "interfaceName");
         if (!trackedInterfaces.containsKey(interfaceName)) {
             return;
@@ -1165,7 +1182,7 @@ public final class VrrpInstance implements HaComponent {
 
         /**
          * {@code track_interface NAME weight W [reverse]}: weight in [-253, 253] with the same meaning as for checks.
-         * Link state arrives through {@link VrrpInstance#interfaceStateChanged}; interfaces count as up until told
+         * The transport reports link state (see the class documentation); interfaces count as up until it says
          * otherwise.
          */
         public Builder trackInterface(String interfaceName, int weight, boolean reverse) {

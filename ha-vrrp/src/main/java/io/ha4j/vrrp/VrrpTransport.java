@@ -37,7 +37,7 @@ import java.nio.ByteBuffer;
  *
  * <p>A raw-socket implementation receives on a dedicated thread in a loop (blocking receive into a reused
  * buffer, fill a reused {@link PacketMetadata}, call the receiver), and reports link changes of the instance's
- * interfaces through {@link VrrpInstance#interfaceStateChanged(String, boolean)}. The instance queues up to 16
+ * interfaces through {@link Receiver#interfaceStateChanged(String, boolean)}. The instance queues up to 16
  * packets between that thread and its scheduler; more are dropped and counted as
  * {@link DropReason#QUEUE_FULL}.
  */
@@ -64,6 +64,14 @@ public interface VrrpTransport extends AutoCloseable {
          * knows about it. Must not block; never throws.
          */
         void onPacket(ByteBuffer payload, PacketMetadata metadata);
+
+        /**
+         * One of {@link TransportSpec#trackedInterfaces()} went up or down (a removed interface is down). A
+         * transport reports the state it finds while {@link #start} runs (at least every interface that is down
+         * then) and every change after, from any thread. Must not block; never throws. The default ignores it.
+         */
+        default void interfaceStateChanged(String interfaceName, boolean up) {
+        }
     }
 
     /** Creates the transport of one instance when it starts. */

@@ -233,7 +233,9 @@ class VrrpInstanceTest {
         fatal.start(h.context);
         h.start(vrrp);
         assertEquals(254, vrrp.effectivePriority(), "clamped to 254");
-        vrrp.interfaceStateChanged("eth1", false);
+        assertEquals(List.of("eth0", "eth1"), h.transport.spec.trackedInterfaces(),
+                "the transport is told to watch the own interface and the tracked one");
+        h.transport.receiver.interfaceStateChanged("eth1", false);
         h.clock.runDueTasks();
         assertEquals(50, vrrp.effectivePriority());
         healthy.set(false);
@@ -242,11 +244,11 @@ class VrrpInstanceTest {
         fatal.report(CheckResult.failed("boom"));
         h.clock.runDueTasks();
         assertEquals(VrrpState.FAULT, vrrp.state());
-        vrrp.interfaceStateChanged("eth0", false);
+        h.transport.receiver.interfaceStateChanged("eth0", false);
         fatal.report(CheckResult.passed("ok"));
         h.clock.runDueTasks();
         assertEquals(VrrpState.FAULT, vrrp.state(), "own interface still down");
-        vrrp.interfaceStateChanged("eth0", true);
+        h.transport.receiver.interfaceStateChanged("eth0", true);
         h.clock.runDueTasks();
         assertEquals(VrrpState.BACKUP, vrrp.state());
         vrrp.close();
@@ -292,10 +294,10 @@ class VrrpInstanceTest {
         h.transport.inject(v3(200, true), Hex.ip(PEER), Hex.ip(GROUP));
         assertEquals(VrrpState.BACKUP, a.state());
         assertEquals(VrrpState.BACKUP, b.state(), "follows a out of MASTER");
-        b.interfaceStateChanged("eth0", false);
+        h2.transport.receiver.interfaceStateChanged("eth0", false);
         h.clock.runDueTasks();
         assertEquals(VrrpState.FAULT, a.state(), "b's fault takes a along");
-        b.interfaceStateChanged("eth0", true);
+        h2.transport.receiver.interfaceStateChanged("eth0", true);
         h.clock.runDueTasks();
         assertEquals(VrrpState.BACKUP, a.state());
         assertEquals(VrrpState.BACKUP, b.state());

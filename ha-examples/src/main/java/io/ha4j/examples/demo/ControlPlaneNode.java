@@ -195,11 +195,6 @@ final class ControlPlaneNode implements AutoCloseable {
         }
     }
 
-    /** Reports the state of a network interface to the VRRP instance (its own interface is tracked, weight 0). */
-    void interfaceStateChanged(String interfaceName, boolean up) {
-        vrrp.interfaceStateChanged(interfaceName, up);
-    }
-
     /** The stand-in apiserver starts shutting down ({@code /readyz} 503). */
     void shutDownApiserver() {
         apiserver.shutDown();

@@ -18,14 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * One control-plane node as its own process, the way it is deployed: started inside the node's network
  * namespace, it runs a {@link ControlPlaneNode} with the Linux VIP manager (rtnetlink, gratuitous ARP) and
- * VRRP on raw sockets ({@link RawSocketTransport}) told about its interface's link state ({@link LinkWatch}), and
- * prints its {@link DemoEvent}s on standard output.
+ * VRRP on raw sockets ({@link RawSocketTransport}, which also follows the interface's link state: FAULT while it is
+ * down, as keepalived), and prints its {@link DemoEvent}s on standard output.
  *
  * <pre>
  * ip netns exec NS java -cp ... io.ha4j.examples.demo.DemoNode --name node1 --address 198.18.0.11 \
@@ -115,13 +114,8 @@ public final class DemoNode {
         ControlPlaneNode node = new ControlPlaneNode(spec, DemoPki.in(Path.of(o.get("--pki"))), vipManager,
                 RawSocketTransport.factory(), events, clock, null);
         AtomicBoolean stopped = new AtomicBoolean();
-        AtomicReference<LinkWatch> linkWatch = new AtomicReference<>();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
-                LinkWatch w = linkWatch.get();
-                if (w != null) {
-                    w.close();
-                }
                 node.close();
                 vipManager.close();
             }
@@ -130,7 +124,6 @@ public final class DemoNode {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             node.start();
-            linkWatch.set(LinkWatch.start(spec.vip().interfaceName(), node::interfaceStateChanged));
         } catch (Exception e) {
             stop.run();
             failed(name, events, clock, e);

@@ -38,8 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Multicast adverts reach every other router's instances of the same family; unicast ones the router that has
  * the destination address. Delivered packets carry TTL 255 and the sender's address; the IPv6 checksum is
  * verified by the receiver's codec (nothing plays the kernel's part). Loss is drawn from the LAN's seeded random.
- * Routers are not told about link loss: like a real switch failure, a partition is only noticed through missing
- * adverts.
+ * Routers are not told about partitions: like a real switch failure, a partition is only noticed through missing
+ * adverts. A router's own link going down is told, as its kernel would: {@link SimulatedRouter#interfaceStateChanged}.
  */
 public final class SimulatedLan {
 

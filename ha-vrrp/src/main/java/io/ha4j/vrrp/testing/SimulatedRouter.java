@@ -10,7 +10,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One host on a {@link SimulatedLan}: its addresses, its own view of the scheduler (which {@link #pause()} and
@@ -27,6 +31,8 @@ public final class SimulatedRouter {
     private final InMemoryVipManager vipManager = new InMemoryVipManager();
     private final List<HaEvent> events = new ArrayList<>();
     private final ComponentContext context;
+    private final Map<String, Boolean> linkUp = new ConcurrentHashMap<>();
+    private final List<SimulatedTransport> transports = new CopyOnWriteArrayList<>();
 
     SimulatedRouter(SimulatedLan lan, String name, List<InetAddress> addresses, Scheduler shared, long seed) {
         this.lan = lan;
@@ -110,6 +116,34 @@ public final class SimulatedRouter {
 
     public boolean isCrashed() {
         return scheduler.isCrashed();
+    }
+
+    /**
+     * Sets the link state of one of this router's interfaces, as its kernel would report it (a pulled cable, a
+     * carrier loss, {@code ip link set down}). Every instance of this router that tracks the interface (its own
+     * interface included) hears it through its transport, as on {@link io.ha4j.vrrp.RawSocketTransport}; an
+     * instance started later sees the state at start. Interfaces are up until set otherwise. Unlike a
+     * {@linkplain SimulatedLan#partition partition}, which is only noticed through missing adverts.
+     */
+    public void interfaceStateChanged(String interfaceName, boolean up) {
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        linkUp.put(interfaceName, up);
+        for (SimulatedTransport t : transports) {
+            t.interfaceStateChanged(interfaceName, up);
+        }
+    }
+
+    /** Whether the interface is up (see {@link #interfaceStateChanged}). */
+    public boolean isInterfaceUp(String interfaceName) {
+        return linkUp.getOrDefault(interfaceName, true);
+    }
+
+    void started(SimulatedTransport transport) {
+        transports.add(transport);
+    }
+
+    void closed(SimulatedTransport transport) {
+        transports.remove(transport);
     }
 
     private synchronized void record(HaEvent event) {

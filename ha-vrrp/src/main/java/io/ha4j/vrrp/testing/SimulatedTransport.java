@@ -26,6 +26,12 @@ final class SimulatedTransport implements VrrpTransport {
     @Override
     public void start(Receiver receiver) {
         this.receiver = receiver;
+        for (String name : spec.trackedInterfaces()) {
+            if (!router.isInterfaceUp(name)) {
+                receiver.interfaceStateChanged(name, false);
+            }
+        }
+        router.started(this);
         lan.attach(this);
     }
 
@@ -48,7 +54,17 @@ final class SimulatedTransport implements VrrpTransport {
     @Override
     public void close() {
         closed = true;
+        router.closed(this);
         lan.detach(this);
+    }
+
+    /** The router's interface changed; passed on if this instance tracks it (a crashed router hears nothing). */
+    void interfaceStateChanged(String interfaceName, boolean up) {
+        Receiver r = receiver;
+        if (closed || r == null || router.isCrashed() || !spec.trackedInterfaces().contains(interfaceName)) {
+            return;
+        }
+        r.interfaceStateChanged(interfaceName, up);
     }
 
     SimulatedRouter router() {

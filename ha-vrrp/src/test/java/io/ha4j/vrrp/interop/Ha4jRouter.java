@@ -12,8 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * ha4j as a router in a test namespace: an {@link HaCluster} with one {@link VrrpInstance} on the real
- * {@link RawSocketTransport}, the Linux VIP manager and an {@link InterfaceStateFeed}, all started inside
- * {@code NetworkNamespace.run} so its sockets, netlink subscriptions and threads live in the node's namespace.
+ * {@link RawSocketTransport} (the default transport, which also follows the interface's link state) and the Linux
+ * VIP manager, all started inside {@code NetworkNamespace.run} so its sockets, netlink subscriptions and threads
+ * live in the node's namespace.
  */
 final class Ha4jRouter implements AutoCloseable {
 
@@ -32,9 +33,9 @@ final class Ha4jRouter implements AutoCloseable {
         this.transitions = transitions;
     }
 
-    /** Builds the instance with the raw-socket transport and starts it in {@code node}'s namespace. */
+    /** Builds the instance (default transport: raw sockets) and starts it in {@code node}'s namespace. */
     static Ha4jRouter start(TestNetwork.Node node, VrrpInstance.Builder builder) throws Exception {
-        VrrpInstance instance = builder.transport(RawSocketTransport.factory()).build();
+        VrrpInstance instance = builder.build(); // no transport set: RawSocketTransport, the default
         List<String> transitions = new CopyOnWriteArrayList<>();
         instance.addListener(new VrrpListener() {
             @Override
@@ -49,7 +50,6 @@ final class Ha4jRouter implements AutoCloseable {
                         .name("ha4j-" + node.name())
                         .vipManager(vips)
                         .add(instance)
-                        .add(new InterfaceStateFeed(instance))
                         .build();
                 cluster.start();
                 return new Ha4jRouter(node, instance, cluster, vips, transitions);

@@ -110,7 +110,7 @@ class KeepalivedInteropTest extends InteropFixture {
         int cut = mark(k);
         double cutAt = epochSeconds();
         ha.setLinkUp(false);
-        awaitState(r, VrrpState.FAULT); // the link feed reports eth0 down; FAULT releases the VIP
+        awaitState(r, VrrpState.FAULT); // the transport's own link watch sees eth0 down; FAULT releases the VIP
         awaitLogAfter(k, cut, entering("MASTER"));
         awaitVipOnlyOn(ka, VIP4);
         awaitPingAnsweredBy(ka, VIP4);

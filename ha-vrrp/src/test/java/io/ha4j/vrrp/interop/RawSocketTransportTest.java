@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class RawSocketTransportTest extends InteropFixture {
 
     private static final String RX_THREAD = "ha4j-vrrp-rx-";
+    private static final String LINK_THREAD = "ha4j-vrrp-link-";
 
     @Test
     void testTwoHa4jRoutersElectAndFailOverOnRawSockets() throws Exception {
@@ -76,6 +77,28 @@ class RawSocketTransportTest extends InteropFixture {
     }
 
     /**
+     * A {@code track_interface} with weight 0 losing its carrier puts the instance in FAULT with nothing wired but
+     * the instance itself (the raw-socket transport watches rtnetlink): trk0 is one end of a veth pair inside the
+     * node, and its carrier follows the other end. Started while the carrier is off, the instance starts in FAULT.
+     */
+    @Test
+    void testTrackedInterfaceCarrierDrivesFaultOnItsOwn() throws Exception {
+        ha.exec("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1").orThrow();
+        ha.exec("ip", "link", "set", "trk0", "up").orThrow();
+        Ha4jRouter r = startHa4j(ha, ha4jInstance(100).virtualAddress(VIP4).trackInterface("trk0", 0));
+        assertStays("FAULT while trk0 has no carrier (the state read at start)", java.time.Duration.ofSeconds(1),
+                () -> r.state() == VrrpState.FAULT);
+        assertTrue(!hasAddress(ha, VIP4));
+        ha.exec("ip", "link", "set", "trk1", "up").orThrow();
+        await("MASTER once trk0 has a carrier", () -> r.state() == VrrpState.MASTER);
+        awaitVipOnlyOn(ha, VIP4);
+        ha.exec("ip", "link", "set", "trk1", "down").orThrow();
+        await("FAULT when trk0 loses its carrier", () -> r.state() == VrrpState.FAULT);
+        await("FAULT released the VIP", () -> !hasAddress(ha, VIP4));
+        assertTrue(r.transitions().stream().anyMatch(t -> t.contains("interface trk0 is down")), r.toString());
+    }
+
+    /**
      * The receive thread blocks in the kernel between adverts: over two seconds of a backup hearing five adverts a
      * second it uses a small fraction of one CPU (a spinning loop would use all of it). Not a timing figure: the
      * bound is half the wall time.
@@ -112,7 +135,8 @@ class RawSocketTransportTest extends InteropFixture {
             cycle();
         }
         long after = openDescriptors();
-        // one cycle opens at least five descriptors (two raw sockets, an eventfd, netlink and packet sockets)
+        // one cycle opens at least seven descriptors (two raw sockets and an eventfd, the link watch's netlink socket and
+        // eventfd, netlink and packet sockets of the VIP manager)
         assertTrue(after <= baseline + 2, "descriptors " + baseline + " -> " + after + " after " + cycles + " cycles: "
                 + descriptorTargets());
     }
@@ -125,7 +149,7 @@ class RawSocketTransportTest extends InteropFixture {
         } finally {
             r.close();
         }
-        assertEquals(List.of(), receiveThreads(), "close() joined the receive thread");
+        assertEquals(List.of(), receiveThreads(), "close() joined the receive and link-watch threads");
         assertTrue(!hasAddress(ha, VIP4), "close() removed the VIP");
     }
 
@@ -160,7 +184,7 @@ class RawSocketTransportTest extends InteropFixture {
 
     private static List<String> receiveThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(RX_THREAD) && t.isAlive())
+                .filter(t -> (t.getName().startsWith(RX_THREAD) || t.getName().startsWith(LINK_THREAD)) && t.isAlive())
                 .map(Thread::getName)
                 .collect(Collectors.toList());
     }

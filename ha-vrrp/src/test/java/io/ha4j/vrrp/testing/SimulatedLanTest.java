@@ -44,6 +44,44 @@ class SimulatedLanTest {
     }
 
     @Test
+    void linkDownPutsTheMasterInFaultAndItsVipMovesUntilTheLinkReturns() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.2");
+        VrrpInstance va = instance(a, 150, "198.18.0.100");
+        VrrpInstance vb = instance(b, 100, "198.18.0.100");
+        va.start(a.context());
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+        a.interfaceStateChanged("eth1", false);
+        clock.advance(Duration.ofMillis(10));
+        assertTrue(va.isMaster(), "an interface the instance does not track changes nothing");
+        a.interfaceStateChanged("eth0", false);
+        clock.advance(Duration.ofMillis(10));
+        assertEquals(VrrpState.FAULT, va.state(), "own interface down: FAULT, as keepalived");
+        assertEquals(0, a.vipManager().managed().size(), "FAULT releases the VIP");
+        clock.advance(Duration.ofSeconds(4));
+        assertTrue(vb.isMaster());
+        a.interfaceStateChanged("eth0", true);
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster(), "back and preempts with the higher priority");
+        assertFalse(vb.isMaster());
+    }
+
+    @Test
+    void anInstanceStartedWhileItsLinkIsDownStartsInFault() throws Exception {
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        a.interfaceStateChanged("eth0", false);
+        VrrpInstance va = instance(a, 150, "198.18.0.100");
+        va.start(a.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(VrrpState.FAULT, va.state());
+        a.interfaceStateChanged("eth0", true);
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+    }
+
+    @Test
     void failingTrackedCheckMovesTheVipAndItComesBackWhenHealthy() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean apiserverUp = new java.util.concurrent.atomic.AtomicBoolean(true);
         SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
