@@ -114,9 +114,7 @@ public final class AgentMapper {
         }
         String name = keepalived.flatMap(k -> k.globalDefs().routerId()).filter(id -> CLUSTER_NAME.matcher(id).matches())
                 .orElse("ha-agent");
-        Set<String> tracked = new java.util.TreeSet<>();
-        keepalived.ifPresent(k -> k.instances().forEach(i -> i.trackInterfaces().forEach(t -> tracked.add(t.name()))));
-        return new AgentPlan(name, components, notifiers, !instances.isEmpty(), tracked);
+        return new AgentPlan(name, components, notifiers, !instances.isEmpty());
     }
 
     // ------------------------------------------------------------------------------------------ keepalived

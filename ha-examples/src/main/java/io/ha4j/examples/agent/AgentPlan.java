@@ -7,7 +7,6 @@ import io.ha4j.vrrp.VrrpInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What {@link AgentMapper} made of the configuration: the cluster name and its built (not started)
@@ -17,15 +16,13 @@ import java.util.Set;
  * @param components every health checker, balancer and VRRP instance, built and validated
  * @param notifyScripts the notify-script runners attached to VRRP instances; closed after the cluster
  * @param needsVipManager whether a VRRP instance will add addresses (then a real run needs root)
- * @param trackedInterfaces every {@code track_interface} name, to be fed link states in a real run
  */
 public record AgentPlan(String clusterName, List<HaComponent> components, List<NotifyScripts> notifyScripts,
-        boolean needsVipManager, Set<String> trackedInterfaces) {
+        boolean needsVipManager) {
 
     public AgentPlan {
         components = List.copyOf(components);
         notifyScripts = List.copyOf(notifyScripts);
-        trackedInterfaces = Set.copyOf(trackedInterfaces);
     }
 
     /** The VRRP instances among the components. */
@@ -34,14 +31,13 @@ public record AgentPlan(String clusterName, List<HaComponent> components, List<N
     }
 
     /**
-     * A cluster of these components and {@code extra} ones (added last); {@code vipManager} is required when
-     * {@link #needsVipManager()}.
+     * A cluster of these components; {@code vipManager} is required when {@link #needsVipManager()}. The VRRP
+     * instances follow their interfaces' link state themselves (their raw-socket transport watches rtnetlink).
      */
-    public HaCluster newCluster(Optional<VipManager> vipManager, List<HaComponent> extra) {
+    public HaCluster newCluster(Optional<VipManager> vipManager) {
         HaCluster.Builder b = HaCluster.builder().name(clusterName);
         vipManager.ifPresent(b::vipManager);
         components.forEach(b::add);
-        extra.forEach(b::add);
         return b.build();
     }
 

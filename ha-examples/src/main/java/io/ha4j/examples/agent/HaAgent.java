@@ -4,6 +4,7 @@ import io.ha4j.core.HaCluster;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.VipManager;
 import io.ha4j.netlink.LinuxVipManager;
+import io.ha4j.vrrp.RawSocketTransport;
 import io.ha4j.vrrp.VrrpTransport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A real run also refuses to start on any error (warnings are printed and logged). It needs root (or
  * CAP_NET_ADMIN and CAP_NET_RAW) when keepalived's configuration is given, for VRRP's raw sockets
- * ({@link RawSocketVrrpTransport}), the VIPs ({@link LinuxVipManager}) and link states
- * ({@link LinkStateFeed}). SIGTERM or SIGINT stops it gracefully through a shutdown hook that closes the
+ * ({@link RawSocketTransport}, which also follows the interfaces' link states: an instance goes to FAULT when
+ * its interface or a weight-0 {@code track_interface} loses carrier, as in keepalived), and the VIPs
+ * ({@link LinuxVipManager}). SIGTERM or SIGINT stops it gracefully through a shutdown hook that closes the
  * cluster: VRRP instances send an advert with priority 0 and remove their VIPs first, then the balancers
  * stop accepting and let established connections finish for HAProxy's {@code hard-stop-after} (default
  * 30s), then the notify scripts for STOP are started.
@@ -70,7 +72,7 @@ public final class HaAgent {
     }
 
     public static void main(String[] args) {
-        System.exit(new HaAgent(System.out, System.err, RawSocketVrrpTransport::new).run(args));
+        System.exit(new HaAgent(System.out, System.err, RawSocketTransport.factory()).run(args));
     }
 
     /** The command line parsed. */
@@ -192,9 +194,7 @@ public final class HaAgent {
                 return 1;
             }
         }
-        List<HaComponent> extra = plan.vrrpInstances().isEmpty() ? List.of()
-                : List.of(new LinkStateFeed(plan.vrrpInstances(), plan.trackedInterfaces()));
-        HaCluster cluster = plan.newCluster(vipManager, extra);
+        HaCluster cluster = plan.newCluster(vipManager);
         CountDownLatch stopped = new CountDownLatch(1);
         Optional<VipManager> vips = vipManager;
         Thread hook = new Thread(() -> {
