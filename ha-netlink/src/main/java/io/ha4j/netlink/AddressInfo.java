@@ -11,6 +11,8 @@ import java.util.Objects;
  */
 public final class AddressInfo {
 
+    /** {@code IFA_F_SECONDARY}: an IPv4 address added to a subnet the interface already had an address in. */
+    public static final int IFA_F_SECONDARY = 0x01;
     /** {@code IFA_F_NODAD}: no duplicate address detection. */
     public static final int IFA_F_NODAD = 0x02;
     /** {@code IFA_F_DADFAILED}. */

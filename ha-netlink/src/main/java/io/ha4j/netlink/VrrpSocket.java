@@ -7,6 +7,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import jnr.ffi.Pointer;
@@ -24,7 +25,8 @@ import jnr.ffi.Pointer;
  * <p><b>IPv6.</b> ff02::12, hop limit 255 for multicast and unicast, traffic class 0xC0, {@code IPV6_CHECKSUM}
  * at offset 6 (the kernel computes the VRRP checksum on send and drops packets whose checksum is wrong on
  * receive), {@code IPV6_RECVHOPLIMIT} and {@code IPV6_RECVPKTINFO}, loop off, bound to the device. The source
- * defaults to the interface's link-local address (RFC 5798 §5.1.2.1).
+ * defaults to the interface's link-local address (RFC 5798 §5.1.2.1); which address when there are several (VIPs
+ * of other instances among them) is on {@link Options.Builder#sourceAddress}.
  *
  * <p><b>Unicast.</b> With {@link Options.Builder#multicast(boolean) multicast(false)} the receive socket is bound
  * to the source address instead of joining the group (keepalived's {@code unicast_peer} mode), and
@@ -159,16 +161,46 @@ public final class VrrpSocket implements AutoCloseable {
     }
 
     private static InetAddress defaultSource(RouteNetlink netlink, int ifindex, Options options) throws IOException {
-        for (AddressInfo a : netlink.addresses(ifindex)) {
-            if (options.ipv6 && a.isIpv6() && a.address().isLinkLocalAddress()) {
-                return a.address();
+        InetAddress source = defaultSource(netlink.addresses(ifindex), options.ipv6);
+        if (source == null) {
+            throw new IOException("interface " + options.interfaceName + " has no "
+                    + (options.ipv6 ? "IPv6 link-local" : "IPv4") + " address to send VRRP from; set sourceAddress");
+        }
+        return source;
+    }
+
+    /**
+     * The interface's own address of the family among {@code addresses} (in the kernel's order), or null: see
+     * {@link Options.Builder#sourceAddress}. Ranked: a plain address first; then one that looks like another
+     * router's VIP or is not fit as a source (IPv6 {@code NODAD}, deprecated or tentative, IPv4 secondary); a
+     * DAD-failed one last.
+     */
+    static InetAddress defaultSource(List<AddressInfo> addresses, boolean ipv6) {
+        InetAddress best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (AddressInfo a : addresses) {
+            if (a.isIpv6() != ipv6 || (ipv6 && !a.address().isLinkLocalAddress())) {
+                continue;
             }
-            if (!options.ipv6 && !a.isIpv6()) {
-                return a.address();
+            int rank = sourceRank(a);
+            if (rank < bestRank) {
+                best = a.address();
+                bestRank = rank;
             }
         }
-        throw new IOException("interface " + options.interfaceName + " has no "
-                + (options.ipv6 ? "IPv6 link-local" : "IPv4") + " address to send VRRP from; set sourceAddress");
+        return best;
+    }
+
+    private static int sourceRank(AddressInfo a) {
+        int flags = a.flags();
+        if ((flags & AddressInfo.IFA_F_DADFAILED) != 0) {
+            return 2;
+        }
+        boolean notOwn = a.isIpv6()
+                ? (flags & (AddressInfo.IFA_F_NODAD | AddressInfo.IFA_F_DEPRECATED | AddressInfo.IFA_F_TENTATIVE)) != 0
+                        || a.preferredLifetime() == 0
+                : (flags & AddressInfo.IFA_F_SECONDARY) != 0;
+        return notOwn ? 1 : 0;
     }
 
     private static int openSendSocket(Options o, int ifindex, InetAddress source) throws IOException {
@@ -562,7 +594,16 @@ public final class VrrpSocket implements AutoCloseable {
                 this.ipv6 = ipv6;
             }
 
-            /** The IP source of adverts (must be of the builder's family). Default: the interface's own. */
+            /**
+             * The IP source of adverts (must be of the builder's family). Default: the interface's own address as
+             * rtnetlink lists it when the socket opens: IPv4 its first primary address, IPv6 its link-local address
+             * (RFC 5798 §5.1.2.1). Addresses that look like another instance's VIP are passed over, so that a router
+             * started while a neighbour instance (or keepalived) holds a VIP on the interface does not send from
+             * that VIP and lose its source when the VIP moves: ha4j and keepalived add IPv6 VIPs with
+             * {@code IFA_F_NODAD} (and /128 ones deprecated, preferred lifetime 0), and an IPv4 VIP in the
+             * interface's subnet is {@code IFA_F_SECONDARY}; tentative addresses (DAD running) are passed over too.
+             * Only if nothing else is there is such an address used, and a DAD-failed one last of all.
+             */
             public Builder sourceAddress(InetAddress address) {
                 Validation.setOnce("sourceAddress", sourceAddress);
                 this.sourceAddress = Validation.notNull("sourceAddress", address);

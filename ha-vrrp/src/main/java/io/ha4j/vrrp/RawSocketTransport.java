@@ -2,9 +2,7 @@ package io.ha4j.vrrp;
 
 import io.ha4j.core.Clock;
 import io.ha4j.core.internal.RateLimitedLog;
-import io.ha4j.netlink.AddressInfo;
 import io.ha4j.netlink.ReceivedPacket;
-import io.ha4j.netlink.RouteNetlink;
 import io.ha4j.netlink.VrrpSocket;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,13 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Addresses.</b> Multicast to 224.0.0.18 / ff02::12 unless the instance has unicast peers; then one copy
  * per peer, and the receive socket is bound to the source address so it sees only unicast adverts (keepalived's
  * {@code unicast_peer} mode). The source, which is the router's identity in elections and the IPv4 pseudo-header
- * address, is {@code unicast_src_ip} when configured, else the interface's own address as rtnetlink lists it when
- * the instance starts: IPv4 its first primary address (a secondary address is skipped), IPv6 its link-local address
- * (RFC 5798 §5.1.2.1). An address that looks like another instance's VIP is passed over, so that an instance started
- * while a neighbour instance (or keepalived) holds a VIP on the same interface does not send from that VIP and lose
- * its source when the VIP moves: ha4j and keepalived add IPv6 VIPs with {@code IFA_F_NODAD} (and /128 ones
- * deprecated), which the kernel's own link-local address does not have. Only if nothing else is there is such an address
- * used. The instance's own VIPs were removed before the transport opens, as keepalived does at start.
+ * address, is {@code unicast_src_ip} when configured, else the interface's own address as {@link VrrpSocket} picks it
+ * when the instance starts: IPv4 its first primary address, IPv6 its link-local address (RFC 5798 §5.1.2.1), passing
+ * over addresses that look like another instance's VIP ({@code VrrpSocket.Options.Builder#sourceAddress} has the
+ * rules). The instance's own VIPs were removed before the transport opens, as keepalived does at start.
  *
  * <p><b>Threads.</b> One dedicated platform daemon thread per instance, {@code ha4j-vrrp-rx-<instance>}, blocks in
  * the socket's receive (poll on the socket and an eventfd: no spinning), fills one reused buffer and one reused
@@ -74,12 +69,6 @@ public final class RawSocketTransport implements VrrpTransport {
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long JOIN_MILLIS = 2000;
 
-    /** {@code IFA_F_SECONDARY}: an IPv4 address added to a subnet the interface already had an address in. */
-    private static final int IFA_F_SECONDARY = 0x01;
-    /** What marks an IPv6 address as a VIP (or unusable) rather than the interface's own link-local address. */
-    private static final int NOT_OWN_IPV6 = AddressInfo.IFA_F_NODAD | AddressInfo.IFA_F_DEPRECATED
-            | AddressInfo.IFA_F_TENTATIVE | AddressInfo.IFA_F_DADFAILED;
-
     private final TransportSpec spec;
     private final VrrpSocket socket;
     private final RateLimitedLog errors = new RateLimitedLog(LOG, Clock.system(), ERROR_LOG_INTERVAL_NANOS);
@@ -115,35 +104,9 @@ public final class RawSocketTransport implements VrrpTransport {
         VrrpSocket.Options.Builder options = spec.isIpv6()
                 ? VrrpSocket.Options.ipv6(spec.interfaceName())
                 : VrrpSocket.Options.ipv4(spec.interfaceName());
-        options.sourceAddress(spec.unicastSource().isPresent() ? spec.unicastSource().get()
-                : defaultSource(spec.interfaceName(), spec.isIpv6()));
+        spec.unicastSource().ifPresent(options::sourceAddress); // else VrrpSocket picks the interface's own
         options.multicast(spec.isMulticast());
         return new RawSocketTransport(spec, VrrpSocket.open(options.build()));
-    }
-
-    /** The interface's own address of the family (see the class documentation). */
-    static InetAddress defaultSource(String interfaceName, boolean ipv6) throws IOException {
-        try (RouteNetlink netlink = RouteNetlink.open()) {
-            int ifindex = netlink.link(interfaceName).index();
-            InetAddress fallback = null;
-            for (AddressInfo a : netlink.addresses(ifindex)) {
-                if (a.isIpv6() != ipv6 || (ipv6 && !a.address().isLinkLocalAddress())
-                        || (a.flags() & AddressInfo.IFA_F_DADFAILED) != 0) {
-                    continue;
-                }
-                if ((a.flags() & (ipv6 ? NOT_OWN_IPV6 : IFA_F_SECONDARY)) == 0) {
-                    return a.address();
-                }
-                if (fallback == null) {
-                    fallback = a.address();
-                }
-            }
-            if (fallback != null) {
-                return fallback;
-            }
-        }
-        throw new IOException("interface " + interfaceName + " has no " + (ipv6 ? "IPv6 link-local" : "IPv4")
-                + " address to send VRRP adverts from; add one or set the instance's unicastSource");
     }
 
     /**
