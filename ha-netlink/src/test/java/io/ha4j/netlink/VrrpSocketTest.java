@@ -173,7 +173,7 @@ class VrrpSocketTest {
     }
 
     @Test
-    void testPacketFromRealKeepalivedIsReceived() throws Exception {
+    void testPacketFromRealKeepalivedIsReceivedAndItsCrashSendsNoPriorityZero() throws Exception {
         String config = String.join("\n",
                 "global_defs {",
                 "  router_id ha4jtest",
@@ -218,6 +218,32 @@ class VrrpSocketTest {
             assertEquals(201, into.get(11) & 0xff);
             keepalived.awaitLog("Entering MASTER STATE", Duration.ofSeconds(15));
             assertTrue(k.addresses().contains("198.18.0.201/32"), k.addresses().toString());
+
+            // crash(): neither process can react, so no priority-0 advert and the VIP stays (a plain SIGKILL of the
+            // main process would let its VRRP child shut down gracefully and do both)
+            keepalived.crash();
+            assertFalse(keepalived.isAlive());
+            assertTrue(k.addresses().contains("198.18.0.201/32"), "a crashed keepalived leaves its VIP: " + k.addresses());
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            for (int i = 0; i < 50; i++) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                into.clear();
+                Future<ReceivedPacket> next = RECEIVER.submit(() -> receiver.receive(into));
+                ReceivedPacket p;
+                try {
+                    p = next.get(left, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException quiet) {
+                    receiver.wakeup();
+                    next.get(5, TimeUnit.SECONDS);
+                    break;
+                }
+                if (p != null && p.source().equals(k.ipv4())) {
+                    assertNotEquals(0, into.get(2) & 0xff, "a crash sent a priority-0 advert");
+                }
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * {@code ip netns exec NS keepalived -n -l -D -G -P -f CONF -p PID -r VRRP_PID} (keepalived 2.2: no fork, log
  * to the console and not to syslog, detailed log, VRRP only). Every output line is captured; {@link #close()}
  * sends SIGTERM (keepalived then removes its VIPs and sends priority 0), kills after 5 s, and deletes the temp
- * directory. Needs root and the {@code keepalived} package ({@code apt-get install -y keepalived}).
+ * directory; {@link #crash()} kills it without a chance to do anything. Needs root and the {@code keepalived} package ({@code apt-get install -y keepalived}).
  */
 public final class KeepalivedProcess implements AutoCloseable {
 
@@ -128,6 +128,51 @@ public final class KeepalivedProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Crashes keepalived as a power loss would: SIGSTOP to its main process, then to every process it started (its
+     * VRRP child among them), then SIGKILL to all of them, and waits (at most 10 s) until they are gone. Nothing
+     * keepalived does on the way out reaches the LAN, so its VIPs stay where they were and no priority-0 advert is
+     * sent.
+     *
+     * <p>A plain SIGKILL of the main process is not a crash: keepalived gives its VRRP child a parent-death signal
+     * of SIGTERM, so the child shuts down gracefully (priority 0, VIPs removed); and killing only the child makes the
+     * parent start a new one. Stopping them all first leaves none of them able to react. {@link #close()} afterwards
+     * still deletes the temp directory.
+     *
+     * @throws IllegalStateException when keepalived is not running, or does not die within 10 s
+     */
+    public void crash() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("keepalived is not running (exit " + process.exitValue() + ")");
+        }
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process.toHandle());
+        stop(process.toHandle());
+        // listed once the main process is stopped, so it cannot start another child after the listing
+        process.descendants().forEach(h -> {
+            stop(h);
+            all.add(h);
+        });
+        all.forEach(ProcessHandle::destroyForcibly);
+        long deadline = io.ha4j.core.Clock.system().nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle h : all) {
+            long left = deadline - io.ha4j.core.Clock.system().nanoTime();
+            try {
+                h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("keepalived process " + h.pid() + " did not die after SIGKILL", e);
+            }
+        }
+    }
+
+    private static void stop(ProcessHandle h) {
+        // Java has no SIGSTOP; kill(1) sends it. A process that already exited cannot react anyway.
+        CommandResult r = Commands.run(List.of("kill", "-STOP", Long.toString(h.pid())));
+        if (!r.succeeded() && h.isAlive()) {
+            throw new IllegalStateException("kill -STOP " + h.pid() + " failed: " + r);
+        }
     }
 
     /**

@@ -8,14 +8,12 @@ import io.ha4j.netlink.testing.TestNetwork;
 import io.ha4j.vrrp.DropReason;
 import io.ha4j.vrrp.VrrpInstance;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,49 +114,6 @@ abstract class InteropFixture {
         KeepalivedProcess k = KeepalivedProcess.start(ka.namespace(), config.text());
         started.add(k);
         return k;
-    }
-
-    /**
-     * A crash of keepalived: SIGSTOP, then SIGKILL, to every keepalived process in {@code node}'s namespace (the ones
-     * this test started). Stopping them all first matters: killing only the parent would make its VRRP child get
-     * SIGTERM (keepalived sets a parent-death signal) and shut down gracefully, and killing only the child would make
-     * the parent start a new one.
-     */
-    static void killKeepalivedHard(TestNetwork.Node node) throws Exception {
-        String out = run("ip", "netns", "pids", node.namespace());
-        List<ProcessHandle> keepalived = new ArrayList<>();
-        for (String pid : out.trim().split("\\s+")) {
-            if (pid.isBlank()) {
-                continue;
-            }
-            Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid));
-            if (h.isPresent() && h.get().info().command().orElse("").endsWith("/keepalived")) {
-                keepalived.add(h.get());
-            }
-        }
-        assertTrue(!keepalived.isEmpty(), "no keepalived process in " + node.namespace() + " to kill: " + out);
-        for (ProcessHandle h : keepalived) {
-            run("kill", "-STOP", Long.toString(h.pid()));
-        }
-        for (ProcessHandle h : keepalived) {
-            h.destroyForcibly();
-        }
-        for (ProcessHandle h : keepalived) {
-            h.onExit().get(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within 10 s");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " -> exit " + p.exitValue() + ": " + out);
-        }
-        return out;
     }
 
     // -------------------------------------------------------------------------------------- waiting

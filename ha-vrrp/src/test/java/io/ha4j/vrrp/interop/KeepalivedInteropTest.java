@@ -138,7 +138,7 @@ class KeepalivedInteropTest extends InteropFixture {
         Thread.sleep(300); // some replies from the master before the crash
 
         double crashAt = epochSeconds();
-        killKeepalivedHard(ka);
+        crashed.crash(); // SIGSTOP then SIGKILL of every keepalived process: a real crash, no graceful child
         awaitState(r, VrrpState.MASTER);
         await("VIP on ha", () -> hasAddress(ha, VIP4));
         // kill -9 gives keepalived no chance to remove its VIP: it stays on ka's eth0 until keepalived starts again
