@@ -3,7 +3,6 @@ package io.ha4j.netlink;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import jnr.ffi.Pointer;
 
 /**
@@ -45,26 +44,6 @@ final class SockAddr {
 
     static int length(InetAddress address) {
         return address instanceof Inet4Address ? IN_SIZE : IN6_SIZE;
-    }
-
-    /** Reads the address of a sockaddr_in / sockaddr_in6 at {@code p}. */
-    static InetAddress readInet(Pointer p) {
-        int family = p.getShort(0) & 0xffff;
-        try {
-            if (family == Native.AF_INET) {
-                byte[] a = new byte[4];
-                p.get(4, a, 0, 4);
-                return InetAddress.getByAddress(a);
-            }
-            if (family == Native.AF_INET6) {
-                byte[] a = new byte[16];
-                p.get(8, a, 0, 16);
-                return InetAddress.getByAddress(a);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a 4 or 16 byte address is always valid", e);
-        }
-        return null;
     }
 
     static Pointer netlink(int pid, int groups) throws IOException {

@@ -43,7 +43,7 @@ import jnr.ffi.Pointer;
  * {@link #open} and keep it whichever thread uses them later.
  *
  * <p><b>Allocation.</b> The native buffers are allocated once per socket and freed by {@link #close()}; a
- * receive allocates only the small {@link ReceivedPacket} and its addresses.
+ * receive allocates nothing (the caller's buffer and {@link ReceivedPacket} are filled), nor does a send.
  *
  * <p>Needs CAP_NET_RAW; without it {@link #open} throws a {@link NativeException} (EPERM) that says so.
  */
@@ -354,28 +354,29 @@ public final class VrrpSocket implements AutoCloseable {
 
     /**
      * Blocks until a packet arrives, then writes its VRRP payload (IPv4 header stripped) into {@code into}
-     * from its position (the position advances; at most {@code into.remaining()} bytes) and returns its
-     * metadata. Returns null, without consuming a packet, when {@link #wakeup()} or {@link #close()} was
-     * called. One receiving thread at a time.
+     * from its position (the position advances; at most {@code into.remaining()} bytes), fills {@code packet}
+     * with its metadata and returns true. Returns false, without consuming a packet, when {@link #wakeup()} or
+     * {@link #close()} was called. Allocates nothing: the caller owns and reuses {@code into} and {@code packet}.
+     * One receiving thread at a time.
      */
-    public ReceivedPacket receive(ByteBuffer into) throws IOException {
+    public boolean receive(ByteBuffer into, ReceivedPacket packet) throws IOException {
         Objects.requireNonNull(into, "into");
+        Objects.requireNonNull(packet, "packet");
         receiveLock.lock();
         try {
             while (true) {
                 if (closed) {
-                    return null;
+                    return false;
                 }
                 int ready = Native.pollReadable(pollfds, pollSet, -1);
                 if (ready == 1 || closed) {
                     if (!closed) {
                         wakeup.drain();
                     }
-                    return null;
+                    return false;
                 }
-                ReceivedPacket packet = receiveOne(into);
-                if (packet != null) {
-                    return packet;
+                if (receiveOne(into, packet)) {
+                    return true;
                 }
             }
         } finally {
@@ -383,7 +384,9 @@ public final class VrrpSocket implements AutoCloseable {
         }
     }
 
-    private ReceivedPacket receiveOne(ByteBuffer into) throws IOException {
+    /** One datagram into {@code into} and {@code packet}; false when there was none or it was not IPv4 as expected. */
+    private boolean receiveOne(ByteBuffer into, ReceivedPacket packet) throws IOException {
+        packet.clear();
         message.setMemory(0, MSGHDR_SIZE, (byte) 0);
         message.putAddress(0, name.address());
         message.putInt(8, SockAddr.IN6_SIZE);
@@ -400,7 +403,7 @@ public final class VrrpSocket implements AutoCloseable {
             }
             int errno = Native.lastErrno();
             if (errno == Errno.EAGAIN) {
-                return null;
+                return false;
             }
             if (errno != Errno.EINTR) {
                 throw Native.error("recvmsg(VRRP dev " + options.interfaceName + ")", errno);
@@ -410,7 +413,9 @@ public final class VrrpSocket implements AutoCloseable {
         boolean kernelTruncated = (message.getInt(48) & Native.MSG_TRUNC) != 0;
         int packetIfindex = 0;
         int ttl = -1;
-        InetAddress destinationAddress = null;
+        int destinationLength = 0;
+        byte[] destinationBytes = packet.destinationArray();
+        byte[] sourceBytes = packet.sourceArray();
         long controlLength = message.getLong(40);
         long pos = 0;
         while (pos + 16 <= controlLength) {
@@ -424,9 +429,8 @@ public final class VrrpSocket implements AutoCloseable {
             if (level == Native.IPPROTO_IP && type == Native.IP_PKTINFO) {
                 packetIfindex = control.getInt(body);
             } else if (level == Native.IPPROTO_IPV6 && type == Native.IPV6_PKTINFO) {
-                byte[] a = new byte[16];
-                control.get(body, a, 0, 16);
-                destinationAddress = address(a);
+                control.get(body, destinationBytes, 0, 16);
+                destinationLength = 16;
                 packetIfindex = control.getInt(body + 16);
             } else if (level == Native.IPPROTO_IPV6 && type == Native.IPV6_HOPLIMIT) {
                 ttl = control.getInt(body);
@@ -435,27 +439,32 @@ public final class VrrpSocket implements AutoCloseable {
         }
         data.get(0, scratch, 0, copied);
         int offset = 0;
-        InetAddress sourceAddress;
+        int sourceLength;
         if (ipv6) {
-            sourceAddress = SockAddr.readInet(name);
+            // struct sockaddr_in6: family, port, flowinfo, then the 16-byte address at offset 8
+            name.get(8, sourceBytes, 0, 16);
+            sourceLength = 16;
         } else {
             if (copied < 20 || (scratch[0] >> 4 & 0xf) != 4) {
-                return null;
+                return false;
             }
             offset = (scratch[0] & 0xf) * 4;
             if (offset < 20 || offset > copied) {
-                return null;
+                return false;
             }
             ttl = scratch[8] & 0xff;
-            sourceAddress = address(java.util.Arrays.copyOfRange(scratch, 12, 16));
-            destinationAddress = address(java.util.Arrays.copyOfRange(scratch, 16, 20));
+            System.arraycopy(scratch, 12, sourceBytes, 0, 4);
+            sourceLength = 4;
+            System.arraycopy(scratch, 16, destinationBytes, 0, 4);
+            destinationLength = 4;
         }
         int payloadOnWire = (int) n - offset;
         int available = copied - offset;
         int stored = Math.min(available, into.remaining());
         into.put(scratch, offset, stored);
         boolean truncated = kernelTruncated || stored < payloadOnWire;
-        return new ReceivedPacket(sourceAddress, destinationAddress, packetIfindex, ttl, payloadOnWire, truncated);
+        packet.set(sourceLength, destinationLength, packetIfindex, ttl, payloadOnWire, truncated);
+        return true;
     }
 
     /** Makes a blocked (or the next) {@link #receive} return null once. Safe from any thread. */

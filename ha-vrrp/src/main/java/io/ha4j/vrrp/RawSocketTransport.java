@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * rules). The instance's own VIPs were removed before the transport opens, as keepalived does at start.
  *
  * <p><b>Threads.</b> One dedicated platform daemon thread per instance, {@code ha4j-vrrp-rx-<instance>}, blocks in
- * the socket's receive (poll on the socket and an eventfd: no spinning), fills one reused buffer and one reused
- * {@link PacketMetadata} and calls the instance's receiver, which copies the packet and hands it to its scheduler
- * thread. A receive error is logged at most once per 10 s and the thread pauses 100 ms before trying again, so a
- * broken socket cannot spin. {@link #close()} wakes the thread, waits for it to leave (at most 2 s), and closes
- * every file descriptor (the link watcher's thread is joined and its netlink socket closed too); sends after that fail with an {@link IOException}, which the instance counts.
+ * the socket's receive (poll on the socket and an eventfd: no spinning), fills one reused buffer, one reused
+ * {@link ReceivedPacket} and one reused {@link PacketMetadata} (nothing is allocated per packet) and calls the
+ * instance's receiver, which copies the packet and hands it to its scheduler thread. A receive error is logged at
+ * most once per 10 s and the thread pauses 100 ms before trying again, so a broken socket cannot spin.
+ * {@link #close()} wakes the thread, waits for it to leave (at most 2 s), and closes every file descriptor (the link
+ * watcher's thread is joined and its netlink socket closed too); sends after that fail with an {@link IOException},
+ * which the instance counts.
  *
  * <p><b>Network namespace.</b> The sockets are opened by {@link VrrpTransport.Factory#create}, which
  * {@link VrrpInstance} calls on the thread that starts it; they live in <em>that thread's</em> network namespace for
@@ -73,6 +75,7 @@ public final class RawSocketTransport implements VrrpTransport {
     private final VrrpSocket socket;
     private final RateLimitedLog errors = new RateLimitedLog(LOG, Clock.system(), ERROR_LOG_INTERVAL_NANOS);
     private final ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
+    private final ReceivedPacket packet = new ReceivedPacket();
     private final PacketMetadata metadata = new PacketMetadata();
     private final Object lifecycle = new Object();
     private Thread receiveThread;
@@ -138,9 +141,9 @@ public final class RawSocketTransport implements VrrpTransport {
     private void receiveLoop(Receiver receiver) {
         while (!closed) {
             buffer.clear();
-            ReceivedPacket packet;
+            boolean received;
             try {
-                packet = socket.receive(buffer);
+                received = socket.receive(buffer, packet);
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     errors.warn("receive", "VRRP instance '{}': receiving on {} failed: {}", spec.instanceName(),
@@ -149,18 +152,20 @@ public final class RawSocketTransport implements VrrpTransport {
                 }
                 continue;
             }
-            if (packet == null) {
+            if (!received) {
                 continue; // woken: close() was called
             }
             buffer.flip();
             metadata.clear()
-                    .source(packet.source())
-                    .destination(packet.destination())
+                    .source(packet.sourceBytes(), 0, packet.sourceLength())
                     .ttl(packet.ttl())
                     .interfaceIndex(packet.interfaceIndex())
                     .truncated(packet.truncated())
                     .wireLength(packet.length() != buffer.remaining() ? packet.length() : -1)
                     .checksumVerified(spec.isIpv6());
+            if (packet.destinationLength() > 0) {
+                metadata.destination(packet.destinationBytes(), 0, packet.destinationLength());
+            }
             try {
                 receiver.onPacket(buffer, metadata);
             } catch (RuntimeException e) {

@@ -281,7 +281,8 @@ public final class VrrpInstance implements HaComponent {
         List<String> watchedInterfaces = new ArrayList<>();
         watchedInterfaces.add(interfaceName);
         trackedInterfaces.keySet().stream().filter(i -> !i.equals(interfaceName)).forEach(watchedInterfaces::add);
-        TransportSpec spec = new TransportSpec(name, interfaceName, vrid, ipv6, unicastSource, peers, watchedInterfaces);
+        TransportSpec spec = new TransportSpec(name, interfaceName, vrid, ipv6, unicastSource, peers,
+                watchedInterfaces);
         transport = transportFactory.create(spec);
         synchronized (lock) {
             machine = new VrrpStateMachine(new Actions(), machineConfig);

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * {@code ip netns exec NS keepalived -n -l -D -G -P -f CONF -p PID -r VRRP_PID} (keepalived 2.2: no fork, log
  * to the console and not to syslog, detailed log, VRRP only). Every output line is captured; {@link #close()}
  * sends SIGTERM (keepalived then removes its VIPs and sends priority 0), kills after 5 s, and deletes the temp
- * directory; {@link #crash()} kills it without a chance to do anything. Needs root and the {@code keepalived} package ({@code apt-get install -y keepalived}).
+ * directory; {@link #crash()} kills it without a chance to do anything. Needs root and the {@code keepalived}
+ * package ({@code apt-get install -y keepalived}).
  */
 public final class KeepalivedProcess implements AutoCloseable {
 

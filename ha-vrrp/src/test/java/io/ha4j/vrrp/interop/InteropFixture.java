@@ -216,6 +216,9 @@ abstract class InteropFixture {
      * {@code ping -D} prints) and after it; prints the longest gap between replies (the outage the client saw).
      */
     void assertPingSurvived(ContinuousPing ping, double crashEpochSeconds, String what) throws Exception {
+        // callers come here as soon as the client's neighbour entry names the new owner, which is before an echo sent
+        // to it has come back: let a few more 50 ms echoes go out and return first
+        Thread.sleep(300);
         List<double[]> replies = ping.stop();
         boolean before = replies.stream().anyMatch(r -> r[0] < crashEpochSeconds);
         boolean after = replies.stream().anyMatch(r -> r[0] > crashEpochSeconds);

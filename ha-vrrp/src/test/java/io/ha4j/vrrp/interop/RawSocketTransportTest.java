@@ -135,8 +135,8 @@ class RawSocketTransportTest extends InteropFixture {
             cycle();
         }
         long after = openDescriptors();
-        // one cycle opens at least seven descriptors (two raw sockets and an eventfd, the link watch's netlink socket and
-        // eventfd, netlink and packet sockets of the VIP manager)
+        // one cycle opens at least seven descriptors (two raw sockets and an eventfd, the link watch's netlink
+        // socket and eventfd, netlink and packet sockets of the VIP manager)
         assertTrue(after <= baseline + 2, "descriptors " + baseline + " -> " + after + " after " + cycles + " cycles: "
                 + descriptorTargets());
     }
