@@ -1,19 +1,19 @@
 package io.ha4j.examples.agent;
 
+import static io.ha4j.examples.agent.Shell.addresses;
+import static io.ha4j.examples.agent.Shell.awaitTrue;
+import static io.ha4j.examples.agent.Shell.output;
+import static io.ha4j.examples.agent.Shell.quietly;
+import static io.ha4j.examples.agent.Shell.read;
+import static io.ha4j.examples.agent.Shell.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class HaAgentPrivilegedTest {
 
     @Test
     void runsTheConfigurationForRealAndReleasesTheVipOnSigterm(@TempDir Path dir) throws Exception {
-        requireRootAndIproute2();
+        Shell.requireRoot("ip", "-V");
         String ns = "h4j" + ProcessHandle.current().pid() + "ag";
         Process agent = null;
         Path output = dir.resolve("agent.out");
@@ -90,22 +90,22 @@ class HaAgentPrivilegedTest {
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             Process running = agent;
 
-            awaitTrue("the VIP is added", () -> addresses(ns).contains("198.18.7.100/32"), running, output);
+            awaitTrue("the VIP is added", () -> addresses(ns, "vrrp0").contains("198.18.7.100/32"), running, output);
             awaitTrue("the frontend accepts", () -> quietly("ip", "netns", "exec", ns, "bash", "-c",
                     "exec 3<>/dev/tcp/127.0.0.1/17443") == 0, running, output);
             awaitTrue("notify ran for MASTER", () -> read(notifyLog).contains("INSTANCE VI_1 MASTER 150"), running, output);
 
             // carrier lost on the VRRP interface (its veth peer goes down): FAULT, VIP released; back when it returns
             run("ip", "-n", ns, "link", "set", "vrrp1", "down");
-            awaitTrue("FAULT releases the VIP", () -> !addresses(ns).contains("198.18.7.100"), running, output);
+            awaitTrue("FAULT releases the VIP", () -> !addresses(ns, "vrrp0").contains("198.18.7.100"), running, output);
             awaitTrue("notify ran for FAULT", () -> read(notifyLog).contains("INSTANCE VI_1 FAULT"), running, output);
             run("ip", "-n", ns, "link", "set", "vrrp1", "up");
-            awaitTrue("the VIP is back", () -> addresses(ns).contains("198.18.7.100/32"), running, output);
+            awaitTrue("the VIP is back", () -> addresses(ns, "vrrp0").contains("198.18.7.100/32"), running, output);
 
             agent.destroy(); // SIGTERM
             assertTrue(agent.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "agent did not stop on SIGTERM:\n" + read(output));
             assertEquals(143, agent.exitValue(), "a JVM stopped by SIGTERM exits 128+15:\n" + read(output));
-            assertFalse(addresses(ns).contains("198.18.7.100"), "VIP left behind:\n" + read(output));
+            assertFalse(addresses(ns, "vrrp0").contains("198.18.7.100"), "VIP left behind:\n" + read(output));
             awaitTrue("notify ran for STOP", () -> read(notifyLog).contains("INSTANCE VI_1 STOP"), null, output);
             String log = read(output);
             assertTrue(log.contains("Stopping"), log);
@@ -114,74 +114,6 @@ class HaAgentPrivilegedTest {
                 agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             quietly("ip", "netns", "del", ns);
-        }
-    }
-
-    private static void requireRootAndIproute2() {
-        if (!"0".equals(output("id", "-u").trim())) {
-            fail("needs root (network namespaces, raw sockets, rtnetlink); run with -Pprivileged as root");
-        }
-        if (quietly("ip", "-V") != 0) {
-            fail("needs iproute2 ('ip'): apt-get install iproute2");
-        }
-    }
-
-    private static String addresses(String ns) {
-        return output("ip", "-n", ns, "-o", "addr", "show", "dev", "vrrp0");
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition, Process agent, Path output) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            if (agent != null && !agent.isAlive()) {
-                fail("agent exited with " + agent.exitValue() + " before: " + what + "\n" + read(output));
-            }
-            Thread.sleep(100);
-        }
-        fail("timed out waiting until " + what + "\n" + read(output));
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    private static String output(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException | InterruptedException e) {
-            return "";
-        }
-    }
-
-    private static int quietly(String... command) {
-        try {
-            List<String> c = new ArrayList<>(List.of(command));
-            Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException | InterruptedException e) {
-            return -1;
         }
     }
 }

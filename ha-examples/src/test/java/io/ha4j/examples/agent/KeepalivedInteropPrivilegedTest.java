@@ -1,16 +1,17 @@
 package io.ha4j.examples.agent;
 
+import static io.ha4j.examples.agent.Shell.addresses;
+import static io.ha4j.examples.agent.Shell.awaitTrue;
+import static io.ha4j.examples.agent.Shell.quietly;
+import static io.ha4j.examples.agent.Shell.read;
+import static io.ha4j.examples.agent.Shell.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class KeepalivedInteropPrivilegedTest {
 
     @Test
     void agentBacksUpRealKeepalivedWithTheSeedConfigurations(@TempDir Path dir) throws Exception {
-        requirePrograms();
+        Shell.requireRoot("ip", "-V", "keepalived", "--version");
         String prefix = "h4j" + ProcessHandle.current().pid();
         String nsKeepalived = prefix + "k";
         String nsAgent = prefix + "a";
@@ -105,75 +106,5 @@ class KeepalivedInteropPrivilegedTest {
     private static String adapt(String seed, String iface, Path check) {
         return seed.replace("enp0s3", iface).replace("10.0.2.100", "198.18.8.100")
                 .replace("/etc/keepalived/check_apiserver.sh", check.toString());
-    }
-
-    private static void requirePrograms() {
-        if (!"0".equals(output("id", "-u").trim())) {
-            fail("needs root (network namespaces, raw sockets, rtnetlink); run with -Pprivileged as root");
-        }
-        if (quietly("ip", "-V") != 0) {
-            fail("needs iproute2 ('ip'): apt-get install iproute2");
-        }
-        if (quietly("keepalived", "--version") != 0) {
-            fail("needs keepalived: apt-get install keepalived");
-        }
-    }
-
-    private static String addresses(String ns, String dev) {
-        return output("ip", "-n", ns, "-o", "addr", "show", "dev", dev);
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition, Process process, Path output) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            if (process != null && !process.isAlive()) {
-                fail("process exited with " + process.exitValue() + " before: " + what + "\n" + read(output));
-            }
-            Thread.sleep(100);
-        }
-        fail("timed out waiting until " + what + "\n" + read(output));
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    private static String output(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException | InterruptedException e) {
-            return "";
-        }
-    }
-
-    private static int quietly(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException | InterruptedException e) {
-            return -1;
-        }
     }
 }
