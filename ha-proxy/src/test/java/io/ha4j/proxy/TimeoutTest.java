@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,17 +58,24 @@ class TimeoutTest {
 
     @Test
     void testClientTimeoutAppliesPerDirectionWithoutTunnel() throws Exception {
-        // a backend that streams to the client all the time while the client never sends: only the
-        // client-side inactivity timeout can close it
+        // A backend that streams to the client until someone else closes the connection (bounded at 15 s,
+        // far beyond the 300 ms timeout) while the client never sends: only the client-side inactivity
+        // timeout can end it. The server reports whether it was cut off or ran out its bound itself.
         try (ServerSocket streaming = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Boolean> cutOff = CompletableFuture.supplyAsync(() -> {
                 try (Socket c = streaming.accept()) {
-                    for (int i = 0; i < 300; i++) { // bounded: 300 x 20 ms
+                    long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                    while (System.nanoTime() < bound) {
                         c.getOutputStream().write('.');
+                        c.getOutputStream().flush();
                         Thread.sleep(20);
                     }
-                } catch (Exception closed) {
-                    // the balancer closed it
+                    return false;
+                } catch (IOException closedByBalancer) {
+                    return true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
                 }
             });
             try (TcpBalancer balancer = TestSupport.balancer("client-timeout")
@@ -79,32 +87,40 @@ class TimeoutTest {
                     .build()) {
                 balancer.start();
                 try (Socket s = connect(balancer.boundAddresses().get(0))) {
+                    s.setSoTimeout(20_000);
                     int received = 0;
                     int b;
-                    while ((b = readOrEof(s)) >= 0 && received < 10_000) {
+                    while ((b = readOrEof(s)) >= 0) {
                         received++;
                     }
-                    assertEquals(-1, b, "closed by the client timeout although the server kept sending");
                     assertTrue(received > 3, "the server's bytes came through first: " + received);
                 }
-                server.get(20, TimeUnit.SECONDS);
+                assertTrue(cutOff.get(30, TimeUnit.SECONDS),
+                        "the balancer cut the streaming server off (client timeout), it did not stop on its own");
+                assertTrue(TestSupport.await(Duration.ofSeconds(5), () -> balancer.stats().activeConnections() == 0));
             }
         }
     }
 
     @Test
     void testClientFinTimeoutClosesHalfClosedConnection() throws Exception {
+        // The server reads up to the client's FIN and then holds its side open, silent, until the client
+        // has seen the end of the stream (bounded at 15 s): only clientFinTimeout can end the session.
+        CountDownLatch clientSawEof = new CountDownLatch(1);
         try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Boolean> heldOpenUntilClientEof = CompletableFuture.supplyAsync(() -> {
                 try (Socket c = silent.accept()) {
                     c.setSoTimeout(20_000);
                     byte[] sink = new byte[256];
                     while (c.getInputStream().read(sink) >= 0) { // up to the client's FIN; never answers
                         continue;
                     }
-                    return c.getInputStream().read(); // -1 again: the balancer closed
+                    return clientSawEof.await(15, TimeUnit.SECONDS);
                 } catch (IOException e) {
-                    return -1;
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
                 }
             });
             try (TcpBalancer balancer = TestSupport.balancer("client-fin")
@@ -114,11 +130,14 @@ class TimeoutTest {
                     .build()) {
                 balancer.start();
                 try (Socket s = connect(balancer.boundAddresses().get(0))) {
+                    s.setSoTimeout(20_000);
                     s.getOutputStream().write("last words".getBytes());
                     s.shutdownOutput();
                     assertEquals(-1, readOrEof(s), "the half-closed connection ends after client-fin");
+                    clientSawEof.countDown();
                 }
-                assertEquals(-1, server.get(20, TimeUnit.SECONDS));
+                assertTrue(heldOpenUntilClientEof.get(30, TimeUnit.SECONDS),
+                        "the server still held its side open when the client saw the end: the balancer closed it");
                 assertTrue(TestSupport.await(Duration.ofSeconds(5), () -> balancer.stats().activeConnections() == 0));
             }
         }
