@@ -2,7 +2,6 @@ package io.ha4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -158,6 +157,6 @@ class CommandCheckTest {
     void descriptionNamesTheCommand() {
         CommandCheck check = CommandCheck.builder("check.sh", "a b").build();
         assertEquals("command check.sh a b", check.description());
-        assertNotNull(check.toString());
+        assertEquals("CommandCheck[check.sh a b]", check.toString());
     }
 }

@@ -26,4 +26,20 @@ class InMemoryVipManagerCompatibilityTest extends VipManagerCompatibilityKit {
     protected void removeExternally(VirtualAddress vip) {
         ((InMemoryVipManager) manager).removeExternally(vip);
     }
+
+    private long announcedBefore;
+
+    private long announcements(VirtualAddress vip) {
+        return ((InMemoryVipManager) manager).announcements().stream().filter(vip::equals).count();
+    }
+
+    @Override
+    protected void watchAnnouncements(VirtualAddress vip) {
+        announcedBefore = announcements(vip);
+    }
+
+    @Override
+    protected boolean announced(VirtualAddress vip) {
+        return announcements(vip) > announcedBefore;
+    }
 }

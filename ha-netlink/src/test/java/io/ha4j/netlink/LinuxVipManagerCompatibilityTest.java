@@ -13,12 +13,16 @@ class LinuxVipManagerCompatibilityTest extends VipManagerCompatibilityKit {
 
     private static TestNetwork network;
     private static TestNetwork.Node node;
+    private static TestNetwork.Node peer;
+    /** A MAC no node has: the peer's entry for a VIP points here until an announcement corrects it. */
+    private static final String ELSEWHERE_MAC = "02:00:00:00:00:01";
 
     @BeforeAll
     static void createNetwork() {
         network = TestNetwork.create("kit");
         node = network.addNode("a");
-        network.addNode("b");
+        peer = network.addNode("b");
+        peer.sysctl("net.ipv4.conf.eth0.arp_accept", "1");
     }
 
     @AfterAll
@@ -46,5 +50,21 @@ class LinuxVipManagerCompatibilityTest extends VipManagerCompatibilityKit {
     @Override
     protected void removeExternally(VirtualAddress vip) {
         node.deleteAddress(vip.cidr()).orThrow();
+    }
+
+    /**
+     * Linux updates an existing neighbour entry from a gratuitous ARP or unsolicited NA (it creates none), so
+     * the peer gets a stale entry for {@code vip} pointing at a MAC no node has.
+     */
+    @Override
+    protected void watchAnnouncements(VirtualAddress vip) {
+        String family = vip.address() instanceof java.net.Inet6Address ? "-6" : "-4";
+        peer.exec("ip", family, "neigh", "replace", vip.address().getHostAddress(), "lladdr", ELSEWHERE_MAC,
+                "dev", "eth0", "nud", "stale").orThrow();
+    }
+
+    @Override
+    protected boolean announced(VirtualAddress vip) {
+        return peer.neighbor(vip.address().getHostAddress()).equals(java.util.Optional.of(node.mac()));
     }
 }

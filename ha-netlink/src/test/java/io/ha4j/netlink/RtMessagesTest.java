@@ -109,17 +109,33 @@ class RtMessagesTest {
     }
 
     @Property(tries = 200)
-    void truncatedOrCorruptDatagramsNeverThrow(@ForAll byte[] garbage, @ForAll @IntRange(min = 0, max = 200) int cut)
-            throws Exception {
-        ByteBuffer valid = RtMessages.newAddress(3, InetAddress.getByName("198.18.0.1"), 24, 2, 0, "eth0:a", 0, false);
-        byte[] bytes = new byte[Math.min(cut, valid.remaining()) + garbage.length];
-        valid.duplicate().get(bytes, 0, Math.min(cut, valid.remaining()));
-        System.arraycopy(garbage, 0, bytes, Math.min(cut, valid.remaining()), garbage.length);
+    void truncatedOrCorruptDatagramsStayInBoundsAndKeepTheIntactMessage(@ForAll byte[] garbage,
+            @ForAll @IntRange(min = 0, max = 200) int cut) throws Exception {
+        InetAddress address = InetAddress.getByName("198.18.0.1");
+        ByteBuffer valid = RtMessages.newAddress(3, address, 24, 2, 0, "eth0:a", 0, false);
+        int kept = Math.min(cut, valid.remaining());
+        byte[] bytes = new byte[kept + garbage.length];
+        valid.duplicate().get(bytes, 0, kept);
+        System.arraycopy(garbage, 0, bytes, kept, garbage.length);
+        List<AddressInfo> first = new ArrayList<>();
+        int[] bodyBytes = new int[1];
         RtMessages.forEach(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()), (type, flags, seq, b) -> {
-            RtMessages.parseAddress(b.duplicate().order(ByteOrder.nativeOrder()));
+            bodyBytes[0] += b.remaining() + 16;
+            AddressInfo parsed = RtMessages.parseAddress(b.duplicate().order(ByteOrder.nativeOrder()));
             RtMessages.parseLink(b.duplicate().order(ByteOrder.nativeOrder()));
+            if (first.isEmpty()) {
+                first.add(parsed);
+            }
             return true;
         });
+        assertTrue(bodyBytes[0] <= bytes.length, "the walk handed out " + bodyBytes[0] + " bytes of " + bytes.length);
+        if (kept == valid.remaining()) {
+            AddressInfo intact = first.get(0);
+            assertEquals(address, intact.address(), "the intact message ahead of the garbage parses as sent");
+            assertEquals(24, intact.prefixLength());
+            assertEquals(2, intact.interfaceIndex());
+            assertEquals("eth0:a", intact.label());
+        }
     }
 
     @Test

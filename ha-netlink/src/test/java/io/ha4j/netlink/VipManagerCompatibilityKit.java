@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ha4j.core.VipListener;
 import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.core.testkit.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -38,6 +40,15 @@ abstract class VipManagerCompatibilityKit {
 
     /** Removes {@code vip} behind the manager's back ({@code ip addr del}). */
     protected abstract void removeExternally(VirtualAddress vip) throws Exception;
+
+    /**
+     * Arranges that {@link #announced} can see the next announcement of {@code vip} (for the kernel: a peer's
+     * neighbour entry for it pointing elsewhere).
+     */
+    protected abstract void watchAnnouncements(VirtualAddress vip) throws Exception;
+
+    /** Whether an announcement of {@code vip} reached the segment since {@link #watchAnnouncements}. */
+    protected abstract boolean announced(VirtualAddress vip) throws Exception;
 
     protected VirtualAddress vip(int n) {
         return VirtualAddress.parse("198.18.0." + (100 + n) + "/32", interfaceName());
@@ -169,11 +180,15 @@ abstract class VipManagerCompatibilityKit {
     }
 
     @Test
-    void testAnnounceOfPresentAddressSucceeds() throws Exception {
-        manager.add(vip(0));
-        manager.announce(vip(0));
-        manager.add(vip6(0));
-        manager.announce(vip6(0));
+    void testAnnounceOfPresentAddressReachesTheSegment() throws Exception {
+        for (VirtualAddress vip : List.of(vip(0), vip6(0))) {
+            manager.add(vip);
+            watchAnnouncements(vip);
+            assertFalse(announced(vip), "nothing announced " + vip + " yet");
+            manager.announce(vip);
+            Await.untilNoThrow(Duration.ofSeconds(5), "the segment saw the announcement of " + vip, () -> announced(vip));
+            assertTrue(manager.isPresent(vip), "announcing leaves the address in place");
+        }
     }
 
     @Test
