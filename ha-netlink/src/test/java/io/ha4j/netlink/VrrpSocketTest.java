@@ -79,7 +79,7 @@ class VrrpSocketTest {
 
     /**
      * A receive loop that reuses its buffer and {@link ReceivedPacket} allocates nothing per packet (the VRRP path
-     * must not feed the GC, DESIGN.md): measured with the JVM's per-thread allocation counter over 200 receives
+     * must not feed the GC, docs/DESIGN.md): measured with the JVM's per-thread allocation counter over 200 receives
      * after a warm-up, with the sender's payload the same object every time.
      */
     @Test

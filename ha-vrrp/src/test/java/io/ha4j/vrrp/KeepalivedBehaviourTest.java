@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Behaviour beyond RFC 5798 §6.4 that keepalived users rely on (vrrp.md §1.2, §1.3). */
+/** Behaviour beyond RFC 5798 §6.4 that keepalived users rely on (docs/vrrp.md §1.2, §1.3). */
 class KeepalivedBehaviourTest {
 
     private static final long MS = 1_000_000L;
@@ -25,7 +25,7 @@ class KeepalivedBehaviourTest {
 
     @Test
     void timersMatchTheFailoverTable() {
-        // vrrp.md §7: v2 1 s prio 100 -> 3.609 s; prio 254 -> 3.008 s; v3 100 ms prio 100 -> 360.9 ms; v3 10 ms -> 36.1 ms
+        // docs/vrrp.md §7: v2 1 s prio 100 -> 3.609 s; prio 254 -> 3.008 s; v3 100 ms prio 100 -> 360.9 ms; v3 10 ms -> 36.1 ms
         assertEquals(3_609_375_000L, VrrpStateMachine.masterDownIntervalNs(2, 100, 100));
         assertEquals(3_007_812_000L, VrrpStateMachine.masterDownIntervalNs(2, 254, 100));
         assertEquals(360_937_000L, VrrpStateMachine.masterDownIntervalNs(3, 100, 10));

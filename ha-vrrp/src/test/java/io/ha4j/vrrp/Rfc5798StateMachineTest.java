@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link VrrpStateMachine} against RFC 5798 §6.4, one test per clause (named after it), stepping time by hand.
  * Default: v3, priority 100, Advertisement_Interval 1 s, so Skew_Time = 609.375 ms and Master_Down_Interval =
- * 3.609375 s (keepalived's formula, vrrp.md §1.2).
+ * 3.609375 s (keepalived's formula, docs/vrrp.md §1.2).
  */
 class Rfc5798StateMachineTest {
 

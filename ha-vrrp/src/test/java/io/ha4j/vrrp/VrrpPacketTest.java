@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** The codec against the byte vectors of vrrp.md §2.3. */
+/** The codec against the byte vectors of docs/vrrp.md §2.3. */
 class VrrpPacketTest {
 
     private static byte[] ip(String literal) {

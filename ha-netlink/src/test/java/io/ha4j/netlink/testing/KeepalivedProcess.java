@@ -66,8 +66,12 @@ public final class KeepalivedProcess implements AutoCloseable {
         List<String> command = TestNetwork.withNamespace(namespace, "keepalived", "-n", "-l", "-D", "-G", "-P",
                 "-f", conf.toString(), "-p", dir.resolve("keepalived.pid").toString(),
                 "-r", dir.resolve("vrrp.pid").toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // keepalived writes its JSON and stats dumps to $TMPDIR (default /tmp, shared by every keepalived on the
+        // machine): each process gets its own directory
+        builder.environment().put("TMPDIR", dir.toString());
+        Process process = builder.start();
         return new KeepalivedProcess(process, dir);
     }
 
@@ -125,6 +129,93 @@ public final class KeepalivedProcess implements AutoCloseable {
     /** Waits for a line containing {@code text}. */
     public String awaitLog(String text, Duration timeout) throws InterruptedException {
         return awaitLog(line -> line.contains(text), timeout);
+    }
+
+    /**
+     * keepalived's own view of one VRRP instance, from its JSON dump ({@code keepalived --signum=JSON}, signal 36
+     * in Debian's 2.2.7, which is built with {@code --enable-json}).
+     *
+     * @param state            keepalived's state number: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT
+     * @param advertReceived   adverts that passed keepalived's type, version, length, TTL and checksum checks
+     * @param packetErrors     the error counters of the dump by name (length, TTL, type, interval, address list,
+     *                         authentication); all zero when keepalived refused nothing it counts
+     */
+    public record InstanceStats(String name, int state, int effectivePriority, int masterPriority, double preemptDelay,
+            long advertReceived, long advertSent, long becameMaster, long releasedMaster, long priorityZeroReceived,
+            long priorityZeroSent, java.util.Map<String, Long> packetErrors) {
+
+        public static final int BACKUP = 1;
+        public static final int MASTER = 2;
+        public static final int FAULT = 3;
+
+        /** The error counters that are not zero (empty when keepalived refused nothing). */
+        public java.util.Map<String, Long> nonZeroErrors() {
+            java.util.Map<String, Long> bad = new java.util.TreeMap<>();
+            packetErrors.forEach((k, v) -> {
+                if (v != 0) {
+                    bad.put(k, v);
+                }
+            });
+            return bad;
+        }
+    }
+
+    private static final List<String> ERROR_COUNTERS = List.of("packet_len_err", "advert_interval_err", "ip_ttl_err",
+            "invalid_type_rcvd", "addr_list_err", "invalid_authtype", "authtype_mismatch", "auth_failure");
+    private static final int SIGJSON = 36;
+
+    /**
+     * Asks keepalived for its JSON dump and returns the stats of every VRRP instance in it, by name. Waits at most
+     * 5 s for the file.
+     *
+     * @throws IllegalStateException when keepalived is not running or writes no dump
+     */
+    public java.util.Map<String, InstanceStats> stats() throws IOException, InterruptedException {
+        Path json = directory.resolve("keepalived.json");
+        Files.deleteIfExists(json);
+        long pid = Long.parseLong(Files.readString(directory.resolve("keepalived.pid")).trim());
+        CommandResult r = Commands.run(List.of("kill", "-" + SIGJSON, Long.toString(pid)));
+        if (!r.succeeded()) {
+            throw new IllegalStateException("cannot signal keepalived " + pid + ": " + r);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        long deadline = io.ha4j.core.Clock.system().nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            if (Files.exists(json)) {
+                try {
+                    com.fasterxml.jackson.databind.JsonNode root = mapper.readTree(json.toFile());
+                    if (root != null && root.isArray()) {
+                        return parse(root);
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException stillBeingWritten) {
+                    // keepalived writes the file in pieces: read again
+                }
+            }
+            if (io.ha4j.core.Clock.system().nanoTime() - deadline > 0) {
+                throw new IllegalStateException("keepalived wrote no JSON dump within 5 s; its log:\n" + String.join("\n", log()));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static java.util.Map<String, InstanceStats> parse(com.fasterxml.jackson.databind.JsonNode root) {
+        java.util.Map<String, InstanceStats> result = new java.util.LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode instance : root) {
+            com.fasterxml.jackson.databind.JsonNode data = instance.required("data");
+            com.fasterxml.jackson.databind.JsonNode stats = instance.required("stats");
+            java.util.Map<String, Long> errors = new java.util.LinkedHashMap<>();
+            for (String counter : ERROR_COUNTERS) {
+                errors.put(counter, stats.required(counter).asLong());
+            }
+            String name = data.required("iname").asText();
+            result.put(name, new InstanceStats(name, data.required("state").asInt(),
+                    data.required("effective_priority").asInt(), data.required("master_priority").asInt(),
+                    data.required("preempt_delay").asDouble(), stats.required("advert_rcvd").asLong(),
+                    stats.required("advert_sent").asLong(), stats.required("become_master").asLong(),
+                    stats.required("release_master").asLong(), stats.required("pri_zero_rcvd").asLong(),
+                    stats.required("pri_zero_sent").asLong(), java.util.Map.copyOf(errors)));
+        }
+        return result;
     }
 
     public boolean isAlive() {

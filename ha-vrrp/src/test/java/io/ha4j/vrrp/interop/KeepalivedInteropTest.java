@@ -64,7 +64,10 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitLogAfter(k, preempt, entering("BACKUP"));
         awaitVipOnlyOn(ha, VIP4);
 
-        assertKeepalivedAcceptedEverything(k);
+        KeepalivedProcess.InstanceStats seen = assertKeepalivedAcceptedEverything(k);
+        assertEquals(KeepalivedProcess.InstanceStats.BACKUP, seen.state(), "keepalived's own state: " + seen);
+        assertEquals(150, seen.masterPriority(), "keepalived follows ha4j's priority: " + seen);
+        assertTrue(seen.priorityZeroReceived() > 0, "keepalived counted ha4j's priority 0 at close(): " + seen);
         assertHa4jAcceptedEverything(second); // keepalived's v3 adverts, checksum with the IPv4 pseudo-header
     }
 
@@ -91,8 +94,9 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitState(r, VrrpState.BACKUP);
         awaitVipOnlyOn(ka, VIP4);
 
-        assertKeepalivedAcceptedEverything(first);
-        assertKeepalivedAcceptedEverything(second);
+        // the first keepalived was master all along, so ha4j (backup) sent it nothing to accept
+        KeepalivedProcess.InstanceStats seen = assertKeepalivedAcceptedEverything(second);
+        assertEquals(KeepalivedProcess.InstanceStats.MASTER, seen.state(), "keepalived's own state: " + seen);
         assertHa4jAcceptedEverything(r);
     }
 
@@ -216,11 +220,13 @@ class KeepalivedInteropTest extends InteropFixture {
         assertStays("nopreempt ha4j (150) stays BACKUP under keepalived (100)", QUIET,
                 () -> r.state() == VrrpState.BACKUP && !loggedAfter(k, watched, entering("BACKUP")) && vipOnlyOn(ka, VIP4));
         assertHa4jAcceptedEverything(r);
+        KeepalivedProcess.InstanceStats master = k.stats().get(KeepalivedConfig.INSTANCE);
+        assertEquals(KeepalivedProcess.InstanceStats.MASTER, master.state(), "keepalived's own state: " + master);
+        assertEquals(1, master.becameMaster(), "keepalived became master once and stayed: " + master);
 
-        k.close();
+        k.close(); // ha4j stayed backup, so keepalived had no advert of ha4j's to accept
         awaitState(r, VrrpState.MASTER);
         awaitVipOnlyOn(ha, VIP4);
-        assertKeepalivedAcceptedEverything(k);
     }
 
     @Test
@@ -332,6 +338,9 @@ class KeepalivedInteropTest extends InteropFixture {
         await("VIP on both nodes (split brain)", () -> hasAddress(ha, VIP4) && hasAddress(ka, VIP4));
         await("ha4j receives keepalived's adverts", () -> r.instance.counters().advertsReceived() > 0);
         assertEquals(VrrpState.MASTER, r.state(), "a higher-priority master ignores the lower one: " + r);
+        KeepalivedProcess.InstanceStats refused = k.stats().get(KeepalivedConfig.INSTANCE);
+        assertEquals(0, refused.advertReceived(), "keepalived counted none of ha4j's adverts as valid: " + refused);
+        assertEquals(KeepalivedProcess.InstanceStats.MASTER, refused.state(), "keepalived's own state: " + refused);
         assertEquals(0, r.instance.counters().dropped(DropReason.CHECKSUM), "ha4j accepts the pseudo-header checksum: " + r);
     }
 
