@@ -1,5 +1,6 @@
 package io.ha4j.core;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,28 +121,22 @@ class CommandCheckTest {
 
     private long awaitPid(String file) throws Exception {
         Path p = dir.resolve(file);
-        for (int i = 0; i < 200; i++) {
-            if (Files.exists(p) && !Files.readString(p).isBlank()) {
-                return pid(file);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(file + " was not written within 10 s");
+        Await.untilNoThrow(Duration.ofSeconds(10), file + " written", () -> Files.exists(p) && !Files.readString(p).isBlank());
+        return pid(file);
     }
 
     /** The process has exited (a zombie waiting to be reaped by init counts as gone: it runs no code). */
     private static void assertGone(long pid) throws Exception {
         List<String> states = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
+        boolean gone = Await.holdsWithin(Duration.ofSeconds(5), () -> {
             Optional<ProcessHandle> h = ProcessHandle.of(pid);
             String state = procState(pid);
-            if (h.isEmpty() || !h.get().isAlive() || "Z".equals(state)) {
-                return;
-            }
-            states.add(state);
-            Thread.sleep(50);
+            states.add(String.valueOf(state));
+            return h.isEmpty() || !h.get().isAlive() || "Z".equals(state);
+        });
+        if (!gone) {
+            throw new AssertionError("process " + pid + " is still running (states " + states + ")");
         }
-        throw new AssertionError("process " + pid + " is still running (states " + states + ")");
     }
 
     private static String procState(long pid) {

@@ -1,5 +1,6 @@
 package io.ha4j.core;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +34,7 @@ class HealthCheckerTest {
             runs.incrementAndGet();
             running.countDown();
             try {
-                Thread.sleep(60_000);
+                Thread.sleep(60_000); // a check that hangs: only the checker's timeout interrupt may end it
             } catch (InterruptedException e) {
                 interrupted.countDown();
                 throw e;
@@ -65,9 +66,7 @@ class HealthCheckerTest {
             assertEquals(HealthStatus.UP, checker.status(), "one failure of fall 2");
             assertEquals(Duration.ofMillis(300).toNanos(), scheduler.nanosUntilNextTask(), "fastinter while transitioning");
             scheduler.advance(Duration.ofMillis(300));
-            for (int i = 0; i < 200 && check.runs.get() < 2; i++) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(2), "the next check ran", () -> check.runs.get() >= 2);
             assertEquals(2, check.runs.get(), "the next check ran");
         } finally {
             checker.close();
@@ -165,10 +164,10 @@ class HealthCheckerTest {
                 }).build()) {
             cluster.start();
             // the check runs on the cluster's real blocking pool; its result is applied by a scheduler task
-            for (int i = 0; i < 1000 && checker.checksRun() == 0; i++) {
+            Await.until(Duration.ofSeconds(5), "the first check ran and its result was applied", () -> {
                 scheduler.runDueTasks();
-                Thread.sleep(5);
-            }
+                return checker.checksRun() > 0;
+            });
             assertEquals(HealthStatus.DOWN, checker.status());
             assertEquals(1, events.size());
             assertEquals("UP", events.get(0).previousState());
@@ -201,9 +200,7 @@ class HealthCheckerTest {
                 .check(HealthCheck.of("count", () -> runs.incrementAndGet() > 0))
                 .inter(Duration.ofMillis(10)).build();
         checker.start();
-        for (int i = 0; i < 500 && checker.checksRun() < 3; i++) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), "three checks ran", () -> checker.checksRun() >= 3);
         assertTrue(checker.checksRun() >= 3, "checks ran on the checker's own threads");
         checker.close();
         LifecyclePropertyTest.assertNoThreadsLeft("solo-checker-", "standalone checker closed");

@@ -1,5 +1,6 @@
 package io.ha4j.core;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,18 +178,12 @@ class LifecyclePropertyTest {
     }
 
     static void assertNoThreadsLeft(String prefix, String context) throws InterruptedException {
-        List<String> alive = List.of();
-        for (int i = 0; i < 100; i++) {
-            alive = Thread.getAllStackTraces().keySet().stream()
-                    .filter(Thread::isAlive)
-                    .map(Thread::getName)
-                    .filter(n -> n.startsWith(prefix))
-                    .collect(Collectors.toList());
-            if (alive.isEmpty()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("threads left behind after close: " + alive + "; " + context);
+        Await.value(Duration.ofSeconds(5), "no thread named " + prefix + "* left after close; " + context,
+                () -> Thread.getAllStackTraces().keySet().stream()
+                        .filter(Thread::isAlive)
+                        .map(Thread::getName)
+                        .filter(n -> n.startsWith(prefix))
+                        .collect(Collectors.toList()),
+                List::isEmpty);
     }
 }

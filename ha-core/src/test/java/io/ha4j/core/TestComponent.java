@@ -49,7 +49,7 @@ final class TestComponent implements HaComponent {
             // work that only ends when interrupted, and is deliberately not cancelled by close(): the
             // cluster's own pool shutdown must stop it
             context.blockingExecutor().submit(() -> {
-                Thread.sleep(120_000);
+                Thread.sleep(120_000); // blocks until the pool shutdown interrupts it
                 return null;
             });
         }

@@ -1,5 +1,7 @@
 package io.ha4j.netlink;
 
+import java.time.Duration;
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ha4j.core.VirtualAddress;
@@ -7,7 +9,6 @@ import io.ha4j.netlink.testing.TestNetwork;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -43,17 +44,9 @@ class NeighborAnnouncerTest {
         }
     }
 
-    private static void awaitNeighbor(String address, String mac) throws InterruptedException {
-        Optional<String> seen = Optional.empty();
-        for (int i = 0; i < 50; i++) {
-            seen = b.neighbor(address);
-            if (seen.equals(Optional.of(mac))) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        assertEquals(Optional.of(mac), seen, "neighbour entry of " + address + " in " + b + ": "
-                + b.exec("ip", "neigh", "show").stdout());
+    private static void awaitNeighbor(String address, String mac) {
+        Await.value(Duration.ofSeconds(5), "neighbour entry of " + address + " in " + b + " names " + mac,
+                () -> b.neighbor(address), Optional.of(mac)::equals);
     }
 
     @Test

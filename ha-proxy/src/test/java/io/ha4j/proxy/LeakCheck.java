@@ -44,7 +44,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback {
     static List<String> collectLeaks() throws InterruptedException {
         for (int round = 0; round < 5; round++) {
             System.gc();
-            Thread.sleep(20);
+            Thread.sleep(20); // give reference processing time to enqueue what the GC found
             for (int i = 0; i < 50; i++) {
                 ByteBuf d = ByteBufAllocator.DEFAULT.directBuffer(16);
                 d.release();

@@ -66,7 +66,7 @@ class SlowClientTest {
                     int iterations = 300;
                     for (int i = 0; i < iterations; i++) { // 300 x 5 ms: bounded in count and time
                         assertTrue(s.getInputStream().read() >= 0);
-                        Thread.sleep(5);
+                        Thread.sleep(5); // a slow reader on purpose: the balancer must hold back, not buffer
                         peak = Math.max(peak, directMemory());
                         if (i == iterations / 2) {
                             writtenMidway = written.get();

@@ -91,7 +91,7 @@ final class TestSupport {
                         throw inUse;
                     }
                     try {
-                        Thread.sleep(20);
+                        Thread.sleep(20); // pace the bind retries while the kernel releases the port
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new IOException("interrupted while reserving port " + port, e);
@@ -113,15 +113,8 @@ final class TestSupport {
     }
 
     /** Waits up to {@code max} for {@code condition}; returns whether it held. */
-    static boolean await(Duration max, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return condition.getAsBoolean();
+    static boolean await(Duration max, BooleanSupplier condition) {
+        return io.ha4j.core.testkit.Await.holdsWithin(max, condition);
     }
 
     static Socket connect(InetSocketAddress address) throws IOException {

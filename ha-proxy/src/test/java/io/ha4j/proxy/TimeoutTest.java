@@ -47,7 +47,7 @@ class TimeoutTest {
                 for (int i = 0; i < 12; i++) { // 1.2 s of traffic every 100 ms: never 400 ms idle
                     busy.getOutputStream().write("tick\n".getBytes());
                     assertEquals("tick", readLine(busy.getInputStream()));
-                    Thread.sleep(100);
+                    Thread.sleep(100); // the traffic's pace: shorter than the 400 ms timeout on purpose
                 }
                 assertEquals(-1, readOrEof(idle), "the idle connection was closed by the tunnel timeout");
                 busy.getOutputStream().write("alive\n".getBytes());
@@ -68,7 +68,7 @@ class TimeoutTest {
                     while (System.nanoTime() < bound) {
                         c.getOutputStream().write('.');
                         c.getOutputStream().flush();
-                        Thread.sleep(20);
+                        Thread.sleep(20); // the stream's pace
                     }
                     return false;
                 } catch (IOException closedByBalancer) {

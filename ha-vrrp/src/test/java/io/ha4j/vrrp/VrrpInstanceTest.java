@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -338,15 +339,9 @@ class VrrpInstanceTest {
                 || waitForThreadEnd("VI_9-timer"));
     }
 
-    private static boolean waitForThreadEnd(String name) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().equals(name) && th.isAlive())) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return false;
+    private static boolean waitForThreadEnd(String name) {
+        return Await.holdsWithin(java.time.Duration.ofSeconds(5),
+                () -> Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().equals(name) && th.isAlive()));
     }
 
     private VrrpInstance startDefaultOther() throws Exception {

@@ -1,5 +1,6 @@
 package io.ha4j.examples.agent;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -295,15 +296,14 @@ class AgentMapperTest {
         // keepalived's notify arguments; r1 passes through BACKUP before its MASTER hint takes effect
         List<String> expected = List.of("INSTANCE VI_1 BACKUP 101", "INSTANCE VI_1 MASTER 101", "INSTANCE VI_1 STOP 101",
                 "INSTANCE VI_1 BACKUP 100", "INSTANCE VI_1 MASTER 100", "INSTANCE VI_1 STOP 100");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            if (lines.size() >= expected.size()) {
-                break;
-            }
-            Thread.sleep(20);
-        }
+        List<String> lines = Await.value(Duration.ofSeconds(10), "the notify script wrote " + expected.size() + " lines",
+                () -> {
+                    try {
+                        return Files.exists(log) ? Files.readAllLines(log) : List.<String>of();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, l -> l.size() >= expected.size());
         assertEquals(expected.stream().sorted().toList(), lines.stream().sorted().toList(), "notify lines: " + lines);
     }
 

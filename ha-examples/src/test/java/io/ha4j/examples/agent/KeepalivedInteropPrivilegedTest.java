@@ -1,5 +1,6 @@
 package io.ha4j.examples.agent;
 
+import io.ha4j.core.testkit.Await;
 import static io.ha4j.examples.agent.Shell.addresses;
 import static io.ha4j.examples.agent.Shell.awaitTrue;
 import static io.ha4j.examples.agent.Shell.quietly;
@@ -76,7 +77,7 @@ class KeepalivedInteropPrivilegedTest {
             Process runningAgent = agent;
             awaitTrue("the agent is BACKUP", () -> read(agentOut).contains("INITIALIZE -> BACKUP"), agent, agentOut);
             // several advert intervals: the agent must accept keepalived's adverts (PASS auth, v2) and stay backup
-            Thread.sleep(4000);
+            Await.quietPeriod(Duration.ofSeconds(4));
             assertTrue(agent.isAlive(), read(agentOut));
             assertTrue(!addresses(nsAgent, "m02").contains("198.18.8.100"), "split brain: the agent took the VIP while "
                     + "keepalived is master\n" + read(agentOut) + "\n" + read(keepalivedOut));

@@ -1,5 +1,6 @@
 package io.ha4j.examples.agent;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -41,15 +42,12 @@ final class Shell {
 
     /** Waits up to 30 s for {@code condition}; fails early, with {@code output}'s content, if {@code process} exits. */
     static void awaitTrue(String what, BooleanSupplier condition, Process process, Path output) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            if (process != null && !process.isAlive()) {
-                fail("process exited with " + process.exitValue() + " before: " + what + "\n" + read(output));
-            }
-            Thread.sleep(100);
+        boolean held = Await.holdsWithin(DEADLINE, () -> condition.getAsBoolean() || (process != null && !process.isAlive()));
+        if (held && condition.getAsBoolean()) {
+            return;
+        }
+        if (process != null && !process.isAlive()) {
+            fail("process exited with " + process.exitValue() + " before: " + what + "\n" + read(output));
         }
         fail("timed out waiting until " + what + "\n" + read(output));
     }

@@ -179,23 +179,23 @@ public final class KeepalivedProcess implements AutoCloseable {
             throw new IllegalStateException("cannot signal keepalived " + pid + ": " + r);
         }
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        long deadline = io.ha4j.core.Clock.system().nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            if (Files.exists(json)) {
-                try {
-                    com.fasterxml.jackson.databind.JsonNode root = mapper.readTree(json.toFile());
-                    if (root != null && root.isArray()) {
-                        return parse(root);
-                    }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException stillBeingWritten) {
-                    // keepalived writes the file in pieces: read again
+        List<java.util.Map<String, InstanceStats>> dump = new ArrayList<>(1);
+        boolean written = io.ha4j.core.testkit.Await.holdsWithin(Duration.ofSeconds(5), () -> {
+            try {
+                com.fasterxml.jackson.databind.JsonNode root = Files.exists(json) ? mapper.readTree(json.toFile()) : null;
+                if (root != null && root.isArray()) {
+                    dump.add(parse(root));
+                    return true;
                 }
+            } catch (IOException stillBeingWritten) {
+                // keepalived writes the file in pieces: read again
             }
-            if (io.ha4j.core.Clock.system().nanoTime() - deadline > 0) {
-                throw new IllegalStateException("keepalived wrote no JSON dump within 5 s; its log:\n" + String.join("\n", log()));
-            }
-            Thread.sleep(20);
+            return false;
+        });
+        if (!written) {
+            throw new IllegalStateException("keepalived wrote no JSON dump within 5 s; its log:\n" + String.join("\n", log()));
         }
+        return dump.get(0);
     }
 
     private static java.util.Map<String, InstanceStats> parse(com.fasterxml.jackson.databind.JsonNode root) {

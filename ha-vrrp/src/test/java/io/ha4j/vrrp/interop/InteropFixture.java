@@ -1,5 +1,6 @@
 package io.ha4j.vrrp.interop;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,6 @@ abstract class InteropFixture {
     static final String VIP6 = "fe80::4a4a:100/64";
     static final Duration ADVERT = Duration.ofMillis(200);
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    static final Duration POLL = Duration.ofMillis(50);
 
     /**
      * The one drop keepalived 2.2.7 counts nowhere in its stats: a bad checksum, logged as "(VI_1) Invalid VRRPv3
@@ -122,24 +122,16 @@ abstract class InteropFixture {
         await(what, TIMEOUT, condition);
     }
 
-    void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + timeout + ": " + what + "\n" + diagnostics());
-            }
-            Thread.sleep(POLL.toMillis());
+    void await(String what, Duration timeout, BooleanSupplier condition) {
+        if (!Await.holdsWithin(timeout, condition)) {
+            throw new AssertionError("not within " + timeout + ": " + what + "\n" + diagnostics());
         }
     }
 
     /** Checks {@code condition} again and again for {@code period}; fails as soon as it is false. */
-    void assertStays(String what, Duration period, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + period.toNanos();
-        while (System.nanoTime() - end < 0) {
-            if (!condition.getAsBoolean()) {
-                throw new AssertionError("no longer true: " + what + "\n" + diagnostics());
-            }
-            Thread.sleep(POLL.toMillis());
+    void assertStays(String what, Duration period, BooleanSupplier condition) {
+        if (Await.holdsWithin(period, () -> !condition.getAsBoolean())) {
+            throw new AssertionError("no longer true: " + what + "\n" + diagnostics());
         }
     }
 
@@ -217,7 +209,7 @@ abstract class InteropFixture {
     void assertPingSurvived(ContinuousPing ping, double crashEpochSeconds, String what) throws Exception {
         // callers come here as soon as the client's neighbour entry names the new owner, which is before an echo sent
         // to it has come back: let a few more 50 ms echoes go out and return first
-        Thread.sleep(300);
+        Await.quietPeriod(Duration.ofMillis(300));
         List<double[]> replies = ping.stop();
         boolean before = replies.stream().anyMatch(r -> r[0] < crashEpochSeconds);
         boolean after = replies.stream().anyMatch(r -> r[0] > crashEpochSeconds);

@@ -1,5 +1,6 @@
 package io.ha4j.vrrp.interop;
 
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,7 +110,7 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitVipOnlyOn(ha, VIP4);
         awaitPingAnsweredBy(ha, VIP4);
         ContinuousPing ping = startPing(VIP4);
-        Thread.sleep(300); // some replies from the master before the cut
+        Await.quietPeriod(Duration.ofMillis(300)); // some replies from the master before the cut
 
         int cut = mark(k);
         double cutAt = epochSeconds();
@@ -139,7 +140,7 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitVipOnlyOn(ka, VIP4);
         awaitPingAnsweredBy(ka, VIP4);
         ContinuousPing ping = startPing(VIP4);
-        Thread.sleep(300); // some replies from the master before the crash
+        Await.quietPeriod(Duration.ofMillis(300)); // some replies from the master before the crash
 
         double crashAt = epochSeconds();
         crashed.crash(); // SIGSTOP then SIGKILL of every keepalived process: a real crash, no graceful child
@@ -170,7 +171,7 @@ class KeepalivedInteropTest extends InteropFixture {
         awaitVipOnlyOn(ka, VIP4);
         awaitPingAnsweredBy(ka, VIP4);
         ContinuousPing ping = startPing(VIP4);
-        Thread.sleep(300);
+        Await.quietPeriod(Duration.ofMillis(300)); // some replies from the master before the cut
 
         int cut = mark(k);
         double cutAt = epochSeconds();

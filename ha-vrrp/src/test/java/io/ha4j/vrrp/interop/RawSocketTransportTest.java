@@ -1,5 +1,7 @@
 package io.ha4j.vrrp.interop;
 
+import java.time.Duration;
+import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,7 +119,7 @@ class RawSocketTransportTest extends InteropFixture {
         long receivedBefore = backup.instance.counters().advertsReceived();
         long cpuBefore = threads.getThreadCpuTime(rx.getId());
         long wallBefore = System.nanoTime();
-        Thread.sleep(2000);
+        Await.quietPeriod(Duration.ofSeconds(2)); // a window of adverts to measure the receive thread's CPU over
         long cpu = threads.getThreadCpuTime(rx.getId()) - cpuBefore;
         long wall = System.nanoTime() - wallBefore;
         long received = backup.instance.counters().advertsReceived() - receivedBefore;
