@@ -13,6 +13,7 @@ import io.ha4j.core.Scheduler;
 import io.ha4j.core.VipListener;
 import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Listeners;
 import io.ha4j.core.internal.RateLimitedLog;
 import io.ha4j.core.internal.Validation;
@@ -30,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,8 +127,7 @@ public final class VrrpInstance implements HaComponent {
     private final VrrpCounters counters = new VrrpCounters();
     private final Listeners<VrrpListener> listeners = new Listeners<>();
     private final Map<String, Boolean> interfaceUp = new ConcurrentHashMap<>();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private ComponentContext ownContext;
+    private final ComponentLifecycle lifecycle;
     private final ByteBuffer tx = ByteBuffer.allocate(VrrpPacket.MAX_LENGTH);
     private final byte[] sourceBytes = new byte[16];
     private final RxQueue rxQueue = new RxQueue();
@@ -141,7 +140,6 @@ public final class VrrpInstance implements HaComponent {
     private VrrpSyncGroup syncGroup;
     private VrrpStateMachine machine;
     private volatile VrrpState state = VrrpState.INITIALIZE;
-    private volatile boolean closed;
     private ComponentContext context;
     private Scheduler scheduler;
     private Clock clock;
@@ -207,6 +205,7 @@ public final class VrrpInstance implements HaComponent {
         for (DropReason reason : DropReason.values()) {
             dropLogKeys[reason.ordinal()] = name + ":" + reason.name();
         }
+        this.lifecycle = new ComponentLifecycle("VRRP instance '" + name + "'");
     }
 
     /** A builder for an instance called {@code name} (keepalived's {@code vrrp_instance NAME}). */
@@ -229,28 +228,21 @@ public final class VrrpInstance implements HaComponent {
 
     /**
      * Starts without a cluster, on a scheduler thread of its own ({@code <name>-timer}) and the builder's
-     * {@link Builder#vipManager VIP manager}; {@link #close()} stops that thread.
+     * {@link Builder#vipManager VIP manager}; {@link #close()} stops that thread. A failed start releases everything
+     * it acquired.
      *
+     * @throws IllegalStateException when started twice or closed, or without a VIP manager
      * @throws IOException when the transport cannot be opened
      */
     public void start() throws IOException {
-        if (started.get() || closed) {
-            throw new IllegalStateException("VRRP instance '" + name + "' can be started once");
-        }
-        ComponentContext own = ComponentContext.standalone(name);
-        ownContext = own;
-        try {
-            start(own);
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        lifecycle.start(() -> startOn(lifecycle.acquired(ComponentContext.standalone(name))));
     }
 
     /**
      * Starts the instance on the context's scheduler and VIP manager (or the builder's): removes leftover VIPs,
      * opens the transport and enters BACKUP (or MASTER at once for priority 255, or FAULT if a weight-0 tracker
-     * is down). Called once.
+     * is down). Called once; a failed start releases everything it acquired (transport, listeners) and leaves the
+     * instance closed.
      *
      * @throws IllegalStateException when started twice or closed, or without a VIP manager
      * @throws IOException when the transport cannot be opened
@@ -258,12 +250,10 @@ public final class VrrpInstance implements HaComponent {
     @Override
     public void start(ComponentContext context) throws IOException {
         Objects.requireNonNull(context, "context");
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("VRRP instance '" + name + "' can be started once");
-        }
-        if (closed) {
-            throw new IllegalStateException("VRRP instance '" + name + "' is closed");
-        }
+        lifecycle.start(() -> startOn(context));
+    }
+
+    private void startOn(ComponentContext context) throws IOException {
         VipManager vm = context.vipManager().orElse(fallbackVipManager);
         if (vm == null) {
             throw new IllegalStateException("VRRP instance '" + name
@@ -283,10 +273,11 @@ public final class VrrpInstance implements HaComponent {
         trackedInterfaces.keySet().stream().filter(i -> !i.equals(interfaceName)).forEach(watchedInterfaces::add);
         TransportSpec spec = new TransportSpec(name, interfaceName, vrid, ipv6, unicastSource, peers,
                 watchedInterfaces);
-        transport = transportFactory.create(spec);
+        transport = lifecycle.acquired(transportFactory.create(spec));
         synchronized (lock) {
             machine = new VrrpStateMachine(new Actions(), machineConfig);
         }
+        lifecycle.acquired(this::stopProtocol);
         transport.start(new VrrpTransport.Receiver() {
             @Override
             public void onPacket(ByteBuffer payload, PacketMetadata metadata) {
@@ -305,8 +296,10 @@ public final class VrrpInstance implements HaComponent {
         sourceAddress = source;
         System.arraycopy(source.getAddress(), 0, sourceBytes, 0, addressLength);
         vm.addListener(vipListener, scheduler);
+        lifecycle.acquired(() -> vm.removeListener(vipListener));
         for (TrackedCheck t : trackedChecks) {
             t.checker.addListener(healthListener, scheduler);
+            lifecycle.acquired(() -> t.checker.removeListener(healthListener));
         }
         synchronized (lock) {
             machine.primaryAddress(sourceBytes, addressLength);
@@ -322,30 +315,17 @@ public final class VrrpInstance implements HaComponent {
      */
     @Override
     public void close() {
+        lifecycle.close();
+    }
+
+    /** Released by the lifecycle before the transport: priority 0 and VIP removal by a master, timers off. */
+    private void stopProtocol() {
         synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (machine != null) {
-                machine.shutdown("closed", clock.nanoTime());
-            }
+            machine.shutdown("closed", clock.nanoTime());
             if (timer != null) {
                 timer.cancel();
                 timer = null;
             }
-        }
-        if (vipManager != null) {
-            vipManager.removeListener(vipListener);
-        }
-        for (TrackedCheck t : trackedChecks) {
-            t.checker.removeListener(healthListener);
-        }
-        if (transport != null) {
-            transport.close();
-        }
-        if (ownContext != null) {
-            ownContext.close();
         }
     }
 
@@ -452,7 +432,7 @@ public final class VrrpInstance implements HaComponent {
     // ------------------------------------------------------------------------------------------ sync group
 
     void joinSyncGroup(VrrpSyncGroup group, Object sharedLock) {
-        if (started.get()) {
+        if (lifecycle.state() != ComponentLifecycle.State.LATENT) {
             throw new IllegalStateException("VRRP instance '" + name + "' must join a sync group before it starts");
         }
         if (syncGroup != null) {
@@ -469,7 +449,7 @@ public final class VrrpInstance implements HaComponent {
 
     /** Called by the sync group with the shared lock held, after it drove this machine. */
     void rearm() {
-        if (closed || machine == null) {
+        if (lifecycle.isClosed() || machine == null) {
             return;
         }
         long next = machine.nextDeadline();
@@ -501,7 +481,7 @@ public final class VrrpInstance implements HaComponent {
         synchronized (lock) {
             timer = null;
             timerDeadline = VrrpStateMachine.NONE;
-            if (closed) {
+            if (lifecycle.isClosed()) {
                 return;
             }
             machine.doWork(clock.nanoTime());
@@ -518,7 +498,7 @@ public final class VrrpInstance implements HaComponent {
             return;
         }
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.isClosed()) {
                 return;
             }
             applyTracking(clock.nanoTime());
@@ -570,7 +550,7 @@ public final class VrrpInstance implements HaComponent {
             return;
         }
         synchronized (lock) {
-            if (closed || machine == null || machine.state() != VrrpState.MASTER) {
+            if (lifecycle.isClosed() || machine == null || machine.state() != VrrpState.MASTER) {
                 return;
             }
             LOG.warn("VRRP instance '{}': VIP {} was removed by someone else while MASTER; leaving MASTER", name, address);
@@ -584,7 +564,7 @@ public final class VrrpInstance implements HaComponent {
     private void onPacket(ByteBuffer payload, PacketMetadata metadata) {
         if (scheduler.inSchedulerThread()) {
             synchronized (lock) {
-                if (closed) {
+                if (lifecycle.isClosed()) {
                     return;
                 }
                 receive(payload, payload.position(), payload.remaining(), metadata);
@@ -599,7 +579,7 @@ public final class VrrpInstance implements HaComponent {
         synchronized (lock) {
             RxQueue.Slot slot;
             while ((slot = rxQueue.peek()) != null) {
-                if (!closed) {
+                if (!lifecycle.isClosed()) {
                     receive(slot.buffer, 0, slot.length, slot.metadata);
                 }
                 rxQueue.release();
@@ -917,8 +897,13 @@ public final class VrrpInstance implements HaComponent {
     // --------------------------------------------------------------------------------------------- builder
 
     /**
-     * Builds a {@link VrrpInstance}. Options carry keepalived's names in their Javadoc and its defaults; each is set
-     * at most once, and {@link #build()} checks ranges and combinations with messages that name the option.
+     * Builds a {@link VrrpInstance}. Options carry keepalived's names in their Javadoc and its defaults. The rules of
+     * every ha4j builder: a single-valued option is set at most once (a second call throws
+     * {@link IllegalStateException}); a value out of range throws {@link IllegalArgumentException} naming the option
+     * and its range at once; a required option that was never set ({@link #interfaceName}, {@link #virtualRouterId})
+     * throws {@link IllegalStateException} naming it at {@link #build()}; combinations are checked at
+     * {@link #build()}. List options ({@link #virtualAddress(String)} and {@link #virtualAddress(VirtualAddress)},
+     * {@link #unicastPeer}) keep call order across both forms.
      */
     public static final class Builder {
         private static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
@@ -934,8 +919,8 @@ public final class VrrpInstance implements HaComponent {
         private Duration preemptDelayOpt;
         private String authPass;
         private ChecksumMode checksumModeOpt;
-        private final List<String> vipSpecs = new ArrayList<>();
-        private final List<VirtualAddress> vipObjects = new ArrayList<>();
+        /** Both {@code virtualAddress} forms, in call order (the advert's address list is compared in this order). */
+        private final List<java.util.function.Function<String, VirtualAddress>> vipEntries = new ArrayList<>();
         private InetAddress unicastSource;
         private final List<InetAddress> unicastPeers = new ArrayList<>();
         private Integer garpMasterRepeatOpt;
@@ -1085,13 +1070,15 @@ public final class VrrpInstance implements HaComponent {
 
         /** One {@code virtual_ipaddress} entry ({@code 198.18.0.100}, {@code 198.18.0.100/24}, {@code fd00::100/64}) on the instance's interface. */
         public Builder virtualAddress(String cidr) {
-            vipSpecs.add(Validation.notNull("virtualAddress", cidr));
+            Validation.notNull("virtualAddress", cidr);
+            vipEntries.add(defaultInterface -> VirtualAddress.parse(cidr, defaultInterface));
             return this;
         }
 
         /** One {@code virtual_ipaddress} entry, possibly on another interface ({@code dev}). */
         public Builder virtualAddress(VirtualAddress vip) {
-            vipObjects.add(Validation.notNull("virtualAddress", vip));
+            Validation.notNull("virtualAddress", vip);
+            vipEntries.add(defaultInterface -> vip);
             return this;
         }
 
@@ -1215,13 +1202,16 @@ public final class VrrpInstance implements HaComponent {
             return this;
         }
 
-        /** Checks every option and builds the instance. */
+        /**
+         * Checks every option and builds the instance.
+         *
+         * @throws IllegalStateException when a required option ({@link #interfaceName}, {@link #virtualRouterId}) was
+         *     not set
+         * @throws IllegalArgumentException when options do not fit together (the message names them)
+         */
         public VrrpInstance build() {
-            Validation.notNull("interfaceName", interfaceName);
-            if (virtualRouterIdOpt == null) {
-                throw new IllegalArgumentException("virtualRouterId must be set, in [1, 255]");
-            }
-            virtualRouterId = virtualRouterIdOpt;
+            Validation.required("interfaceName", interfaceName, "1-15 characters");
+            virtualRouterId = Validation.required("virtualRouterId", virtualRouterIdOpt, "in [1, 255]");
             priority = priorityOpt != null ? priorityOpt : 100;
             version = versionOpt != null ? versionOpt : 3;
             advertInterval = advertIntervalOpt != null ? advertIntervalOpt : Duration.ofSeconds(1);
@@ -1251,10 +1241,9 @@ public final class VrrpInstance implements HaComponent {
                 throw new IllegalArgumentException("authPass needs version 2 (VRRPv3 has no authentication), version is " + version);
             }
             vips.clear();
-            for (String spec : vipSpecs) {
-                vips.add(VirtualAddress.parse(spec, interfaceName));
+            for (java.util.function.Function<String, VirtualAddress> entry : vipEntries) {
+                vips.add(entry.apply(interfaceName));
             }
-            vips.addAll(vipObjects);
             if (vips.size() > 255) {
                 throw new IllegalArgumentException("virtualAddress count must be in [0, 255], was " + vips.size());
             }
