@@ -57,36 +57,21 @@ final class VrrpStateMachine {
     private long preemptDeadline = NONE;
     private String downReason = "";
 
-    VrrpStateMachine(VrrpActions actions, Config config) {
+    VrrpStateMachine(VrrpActions actions, VrrpConfig config) {
         this.actions = actions;
-        this.version = config.version;
-        this.basePriority = config.priority;
-        this.advertIntervalCs = config.advertIntervalCs;
-        this.preempt = config.preempt;
-        this.preemptDelayNs = config.preemptDelayNs;
-        this.startAsMaster = config.startAsMaster;
-        this.garpRepeat = config.garpRepeat;
-        this.garpDelayNs = config.garpDelayNs;
-        this.garpRefreshNs = config.garpRefreshNs;
-        this.garpRefreshRepeat = config.garpRefreshRepeat;
-        this.lowerPrioNoAdvert = config.lowerPrioNoAdvert;
-        this.effectivePriority = config.priority;
-        this.masterAdverIntervalCs = config.advertIntervalCs;
-    }
-
-    /** The protocol options the machine needs; the instance fills it from its builder. */
-    static final class Config {
-        int version = 3;
-        int priority = 100;
-        int advertIntervalCs = 100;
-        boolean preempt = true;
-        long preemptDelayNs;
-        boolean startAsMaster;
-        int garpRepeat = 5;
-        long garpDelayNs = 5_000_000_000L;
-        long garpRefreshNs;
-        int garpRefreshRepeat = 1;
-        boolean lowerPrioNoAdvert;
+        this.version = config.version();
+        this.basePriority = config.priority();
+        this.advertIntervalCs = config.advertIntervalCs();
+        this.preempt = config.preempt();
+        this.preemptDelayNs = config.preemptDelay().toNanos();
+        this.startAsMaster = config.startAsMaster();
+        this.garpRepeat = config.garpMasterRepeat();
+        this.garpDelayNs = config.garpMasterDelay().toNanos();
+        this.garpRefreshNs = config.garpMasterRefresh().toNanos();
+        this.garpRefreshRepeat = config.garpMasterRefreshRepeat();
+        this.lowerPrioNoAdvert = config.lowerPrioNoAdvert();
+        this.effectivePriority = config.priority();
+        this.masterAdverIntervalCs = advertIntervalCs;
     }
 
     /** Our primary address: the advert source, compared on equal priority. */
