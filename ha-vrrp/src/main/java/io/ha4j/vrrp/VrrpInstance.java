@@ -109,6 +109,7 @@ public final class VrrpInstance implements HaComponent {
     private final AdvertSender sender;
     private final RxQueue rxQueue;
     private final String[] dropLogKeys = new String[DropReason.values().length];
+    private final String answerLogKey;
     private final Runnable timerTask = this::onTimer;
     private final Runnable drainTask = this::drainQueue;
     private final VipListener vipListener = this::onVipRemoved;
@@ -140,6 +141,7 @@ public final class VrrpInstance implements HaComponent {
         for (DropReason reason : DropReason.values()) {
             dropLogKeys[reason.ordinal()] = name + ":" + reason.name();
         }
+        this.answerLogKey = name + ":answers";
     }
 
     /** A builder for an instance called {@code name} (keepalived's {@code vrrp_instance NAME}). */
@@ -553,6 +555,13 @@ public final class VrrpInstance implements HaComponent {
                     }
                 }
             }
+        }
+
+        @Override
+        public void answerSuppressed(int priority) {
+            counters.countAnswerSuppressed();
+            rateLimitedLog.warn(answerLogKey, "VRRP instance '{}': not answering more than one lower-priority or"
+                    + " priority-0 advert per advert interval (a flood or a misconfigured peer on the segment?)", name);
         }
 
         @Override

@@ -232,8 +232,9 @@ class Rfc5798StateMachineTest {
     @Test
     void master_lowerPriorityOrLowerAddress_staysMasterAndAnswers() {
         VrrpStateMachine m = master(100);
-        m.onAdvert(100, 100, LOWER, 4, m.advertDeadline() - 1);
-        m.onAdvert(99, 100, HIGHER, 4, m.advertDeadline() - 1);
+        long t = m.advertDeadline() - 1;
+        m.onAdvert(100, 100, LOWER, 4, t);
+        m.onAdvert(99, 100, HIGHER, 4, t + 1000 * MS); // one answer per advert interval (never packet for packet)
         assertEquals(VrrpState.MASTER, m.state());
         assertEquals(List.of("advert 100", "advert 100"), actions.take());
 
