@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.vrrp.internal.VrrpPacket;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ final class ReceiveChecks {
      * Checks the advert at {@code b[off, off + len)} received in {@code state}; null when it is acceptable.
      * Never throws on bad input.
      */
-    DropReason check(ByteBuffer b, int off, int len, PacketMetadata m, VrrpState state) {
+    DropReason check(ByteBuffer b, int off, int len, ReceivedPacket m, VrrpState state) {
         if (m.truncated() || len < VrrpPacket.HEADER_LENGTH || off < 0 || off + len > b.limit() || m.wireLength() > len) {
             return DropReason.TRUNCATED;
         }
@@ -142,7 +143,7 @@ final class ReceiveChecks {
     }
 
     /** IPv6: pseudo-header (unless the kernel verified it); IPv4: either v3 convention, as DESIGN asks. */
-    private boolean checksumValid(ByteBuffer b, int off, int length, PacketMetadata m) {
+    private boolean checksumValid(ByteBuffer b, int off, int length, ReceivedPacket m) {
         if (ipv6) {
             if (m.checksumVerified()) {
                 return true;
@@ -177,7 +178,7 @@ final class ReceiveChecks {
         return true;
     }
 
-    private boolean isPeer(PacketMetadata m) {
+    private boolean isPeer(ReceivedPacket m) {
         if (m.sourceLength() != addressLength) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.vrrp.internal.VrrpPacket;
 import java.nio.ByteBuffer;
 
@@ -13,7 +14,7 @@ final class RxQueue {
     /** One received packet: its bytes from offset 0, its length and metadata. */
     static final class Slot {
         final ByteBuffer buffer = ByteBuffer.allocate(VrrpPacket.MAX_LENGTH);
-        final PacketMetadata metadata = new PacketMetadata();
+        final ReceivedPacket metadata = new ReceivedPacket();
         int length;
     }
 
@@ -31,7 +32,7 @@ final class RxQueue {
     }
 
     /** Copies the packet in; returns whether the consumer must be woken (the queue was empty). */
-    synchronized boolean offer(ByteBuffer payload, PacketMetadata metadata) {
+    synchronized boolean offer(ByteBuffer payload, ReceivedPacket metadata) {
         if (size == slots.length) {
             counters.drop(DropReason.QUEUE_FULL);
             return false;

@@ -3,6 +3,7 @@ package io.ha4j.vrrp;
 import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.netlink.VrrpSocket;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +81,6 @@ record VrrpConfig(
     }
 
     InetAddress group() {
-        return ipv6 ? TransportSpec.IPV6_GROUP : TransportSpec.IPV4_GROUP;
+        return ipv6 ? VrrpSocket.IPV6_GROUP : VrrpSocket.IPV4_GROUP;
     }
 }

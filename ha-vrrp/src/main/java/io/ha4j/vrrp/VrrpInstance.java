@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
@@ -213,7 +214,7 @@ public final class VrrpInstance implements HaComponent {
         lifecycle.acquired(this::stopProtocol);
         transport.start(new VrrpTransport.Receiver() {
             @Override
-            public void onPacket(ByteBuffer payload, PacketMetadata metadata) {
+            public void onPacket(ByteBuffer payload, ReceivedPacket metadata) {
                 VrrpInstance.this.onPacket(payload, metadata);
             }
 
@@ -463,7 +464,7 @@ public final class VrrpInstance implements HaComponent {
 
     // ------------------------------------------------------------------------------------------- receive
 
-    private void onPacket(ByteBuffer payload, PacketMetadata metadata) {
+    private void onPacket(ByteBuffer payload, ReceivedPacket metadata) {
         if (scheduler.inSchedulerThread()) {
             synchronized (lock) {
                 if (lifecycle.isClosed()) {
@@ -491,13 +492,13 @@ public final class VrrpInstance implements HaComponent {
     }
 
     /** Checks one packet and feeds it to the state machine (lock held). Never throws on bad input. */
-    void receive(ByteBuffer b, int off, int len, PacketMetadata m) {
+    void receive(ByteBuffer b, int off, int len, ReceivedPacket m) {
         DropReason reason = checks.check(b, off, len, m, machine.state());
         if (reason != null) {
             counters.drop(reason);
             if (reason != DropReason.OTHER_VRID) {
                 rateLimitedLog.warn(dropLogKeys[reason.ordinal()], "VRRP instance '{}': dropped packet from {}: {}", name,
-                        PacketMetadata.address(m.sourceBytes(), m.sourceLength()), reason);
+                        ReceivedPacket.format(m.sourceBytes(), m.sourceLength()), reason);
             }
             return;
         }
@@ -506,7 +507,7 @@ public final class VrrpInstance implements HaComponent {
         if (!checks.addressListMatches(b, off)) {
             counters.countAddressListMismatch();
             rateLimitedLog.warn(name + ":addresses", "VRRP instance '{}': advert from {} lists other addresses than ours"
-                    + " (VRID collision or different configuration)", name, PacketMetadata.address(m.sourceBytes(), m.sourceLength()));
+                    + " (VRID collision or different configuration)", name, ReceivedPacket.format(m.sourceBytes(), m.sourceLength()));
         }
         int version = config.version();
         int intervalCs = version == 2 ? VrrpPacket.interval(b, off, 2) * 100 : VrrpPacket.interval(b, off, 3);

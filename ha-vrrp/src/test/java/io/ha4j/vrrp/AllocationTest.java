@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,7 +107,7 @@ class AllocationTest {
         backup.start(context);
         byte[] higher = InstanceHarness.advert(3, 51, 150, 100, List.of("198.18.0.100"), null, true, "198.18.0.1", "224.0.0.18");
         byte[] stopping = InstanceHarness.advert(3, 51, 0, 100, List.of("198.18.0.100"), null, true, "198.18.0.1", "224.0.0.18");
-        PacketMetadata metadata = new PacketMetadata().source(Hex.ip("198.18.0.1")).destination(Hex.ip("224.0.0.18")).ttl(255);
+        ReceivedPacket metadata = new ReceivedPacket().source(Hex.ip("198.18.0.1")).destination(Hex.ip("224.0.0.18")).ttl(255);
         ByteBuffer higherBuffer = ByteBuffer.wrap(higher);
         ByteBuffer stoppingBuffer = ByteBuffer.wrap(stopping);
 

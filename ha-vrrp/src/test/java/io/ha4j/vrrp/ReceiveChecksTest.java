@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,11 +22,11 @@ class ReceiveChecksTest {
         return VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).virtualAddress("198.18.0.100");
     }
 
-    private static PacketMetadata from(String source, String destination, int ttl) {
-        return new PacketMetadata().source(Hex.ip(source)).destination(Hex.ip(destination)).ttl(ttl);
+    private static ReceivedPacket from(String source, String destination, int ttl) {
+        return new ReceivedPacket().source(Hex.ip(source)).destination(Hex.ip(destination)).ttl(ttl);
     }
 
-    private static DropReason check(ReceiveChecks checks, byte[] packet, PacketMetadata m, VrrpState state) {
+    private static DropReason check(ReceiveChecks checks, byte[] packet, ReceivedPacket m, VrrpState state) {
         return checks.check(ByteBuffer.wrap(packet), 0, packet.length, m, state);
     }
 

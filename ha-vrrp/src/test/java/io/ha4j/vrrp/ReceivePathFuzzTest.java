@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class ReceivePathFuzzTest {
 
         List<byte[]> seeds = seeds(family, random);
         Mutator mutator = new Mutator(family, random);
-        PacketMetadata m = new PacketMetadata();
+        ReceivedPacket m = new ReceivedPacket();
         for (long i = 0; i < packets; i++) {
             byte[] packet = mutator.mutate(seeds.get(random.nextInt(seeds.size())), m);
             h.transport.inject(packet, m);
@@ -145,7 +146,7 @@ class ReceivePathFuzzTest {
             this.group = InetAddress.getByName(ipv6 ? "ff02::12" : "224.0.0.18").getAddress();
         }
 
-        byte[] mutate(byte[] seed, PacketMetadata m) {
+        byte[] mutate(byte[] seed, ReceivedPacket m) {
             byte[] p = seed.clone();
             boolean fixChecksum = false;
             switch (random.nextInt(9)) {
@@ -209,7 +210,7 @@ class ReceivePathFuzzTest {
             p[7] = (byte) sum;
         }
 
-        private void metadata(PacketMetadata m) {
+        private void metadata(ReceivedPacket m) {
             m.clear().source(source, 0, source.length);
             int r = random.nextInt(16);
             m.ttl(r == 0 ? random.nextInt(256) : 255);

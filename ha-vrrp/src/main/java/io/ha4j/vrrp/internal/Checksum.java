@@ -1,5 +1,6 @@
 package io.ha4j.vrrp.internal;
 
+import io.ha4j.netlink.VrrpSocket;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,7 +36,7 @@ public final class Checksum {
     public static long ipv4PseudoHeader(byte[] source, byte[] destination, int length) {
         long sum = add(0, source, 4);
         sum = add(sum, destination, 4);
-        sum += VrrpPacket.PROTOCOL;
+        sum += VrrpSocket.PROTOCOL;
         sum += length;
         return sum;
     }
@@ -46,7 +47,7 @@ public final class Checksum {
         sum = add(sum, destination, 16);
         sum += (length >>> 16) & 0xffff;
         sum += length & 0xffff;
-        sum += VrrpPacket.PROTOCOL;
+        sum += VrrpSocket.PROTOCOL;
         return sum;
     }
 

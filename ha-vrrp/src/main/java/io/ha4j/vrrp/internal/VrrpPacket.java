@@ -26,7 +26,6 @@ import java.nio.ByteBuffer;
  */
 public final class VrrpPacket {
 
-    public static final int PROTOCOL = 112;
     public static final int HEADER_LENGTH = 8;
     public static final int AUTH_LENGTH = 8;
     public static final int TYPE_ADVERTISEMENT = 1;
