@@ -1,12 +1,12 @@
 package io.ha4j.benchmarks;
 
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.InMemoryVipManager;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
-import io.ha4j.vrrp.PacketMetadata;
-import io.ha4j.vrrp.TransportSpec;
+import io.ha4j.netlink.VrrpSocket;
 import io.ha4j.vrrp.VrrpInstance;
 import io.ha4j.vrrp.VrrpState;
 import io.ha4j.vrrp.VrrpTransport;
@@ -42,7 +42,7 @@ public class VrrpReceiveBenchmark extends AbstractMicrobenchmark {
     public int version;
 
     private final ByteBuffer advert = ByteBuffer.allocate(64);
-    private final PacketMetadata metadata = new PacketMetadata();
+    private final ReceivedPacket metadata = new ReceivedPacket();
     private VrrpInstance instance;
     private ComponentContext context;
     private CapturingTransport transport;
@@ -82,7 +82,7 @@ public class VrrpReceiveBenchmark extends AbstractMicrobenchmark {
         for (int i = 12; i < length; i++) {
             advert.put(i, (byte) 0);
         }
-        byte[] group = TransportSpec.IPV4_GROUP.getAddress();
+        byte[] group = VrrpSocket.IPV4_GROUP.getAddress();
         long sum = version == 3 ? pseudoHeaderSum(master.getAddress(), group, length) : 0;
         for (int i = 0; i < length; i += 2) {
             sum += ((advert.get(i) & 0xff) << 8) | (advert.get(i + 1) & 0xff);
@@ -92,7 +92,7 @@ public class VrrpReceiveBenchmark extends AbstractMicrobenchmark {
         }
         advert.putShort(6, (short) ~sum);
         advert.limit(length);
-        metadata.clear().source(master).destination(TransportSpec.IPV4_GROUP).ttl(255).interfaceIndex(2);
+        metadata.clear().source(master).destination(VrrpSocket.IPV4_GROUP).ttl(255).interfaceIndex(2);
         // one advert outside the measurement: it must be accepted, not dropped
         receiveAdvert();
         if (instance.counters().advertsReceived() != 1 || instance.counters().droppedTotal() != 0

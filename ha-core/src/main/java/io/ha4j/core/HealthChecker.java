@@ -1,5 +1,6 @@
 package io.ha4j.core;
 
+import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Listeners;
 import io.ha4j.core.internal.Validation;
 import java.time.Duration;
@@ -7,7 +8,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,10 +78,8 @@ public final class HealthChecker implements HaComponent {
     private final InitialState initialState;
     private final Listeners<HealthListener> listeners = new Listeners<>();
 
-    private final AtomicBoolean started = new AtomicBoolean();
-    private volatile boolean closed;
+    private final ComponentLifecycle lifecycle;
     private volatile ComponentContext context;
-    private volatile ComponentContext ownedContext;
 
     // Mutated on the scheduler thread only; volatile so that other threads read a recent value.
     private volatile int health;
@@ -111,6 +109,7 @@ public final class HealthChecker implements HaComponent {
             default: health = 0; break;
         }
         this.status = health >= rise ? HealthStatus.UP : HealthStatus.DOWN;
+        this.lifecycle = new ComponentLifecycle("health checker '" + name + "'");
     }
 
     /** A builder for a checker called {@code name} (unique within its cluster). */
@@ -201,29 +200,30 @@ public final class HealthChecker implements HaComponent {
         listeners.remove(listener);
     }
 
-    /** Starts on threads of its own ({@code <name>-timer}, {@code <name>-blocking-N}), for use without a cluster. */
+    /**
+     * Starts on threads of its own ({@code <name>-timer}, {@code <name>-blocking-N}), for use without a cluster;
+     * {@link #close()} stops them.
+     *
+     * @throws IllegalStateException when started twice or closed
+     */
     public void start() {
-        ComponentContext own = ComponentContext.standalone(name);
-        ownedContext = own; // before start, so that a concurrent close() also stops these threads
-        try {
-            start(own);
-        } catch (RuntimeException e) {
-            ownedContext = null;
-            own.close();
-            throw e;
-        }
+        lifecycle.start(() -> startOn(lifecycle.acquired(ComponentContext.standalone(name))));
     }
 
+    /**
+     * Starts checking on the context's scheduler and blocking executor; the first check runs at once. Called once.
+     *
+     * @throws IllegalStateException when started twice or closed
+     */
     @Override
     public void start(ComponentContext context) {
         Objects.requireNonNull(context, "context");
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("health checker '" + name + "' can be started once");
-        }
-        if (closed) {
-            throw new IllegalStateException("health checker '" + name + "' is closed");
-        }
+        lifecycle.start(() -> startOn(context));
+    }
+
+    private void startOn(ComponentContext context) {
         this.context = context;
+        lifecycle.acquired(this::stopChecking);
         context.scheduler().execute(this::runCheck);
     }
 
@@ -234,18 +234,22 @@ public final class HealthChecker implements HaComponent {
     public void report(CheckResult result) {
         Objects.requireNonNull(result, "result");
         ComponentContext ctx = context;
-        if (ctx == null || closed) {
+        if (ctx == null || isClosed()) {
             return;
         }
         ctx.scheduler().execute(() -> {
-            if (!closed) {
+            if (!isClosed()) {
                 apply(result);
             }
         });
     }
 
+    private boolean isClosed() {
+        return lifecycle.isClosed();
+    }
+
     private void runCheck() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         Scheduler scheduler = context.scheduler();
@@ -266,14 +270,14 @@ public final class HealthChecker implements HaComponent {
                 scheduler.execute(() -> finish(attempt, r));
             });
         } catch (RejectedExecutionException e) {
-            if (!closed) {
+            if (!isClosed()) {
                 finish(attempt, CheckResult.failed("check executor rejected the check"));
             }
         }
     }
 
     private void finish(Attempt attempt, CheckResult result) {
-        if (attempt.done || closed) {
+        if (attempt.done || isClosed()) {
             return;
         }
         attempt.done = true;
@@ -285,7 +289,7 @@ public final class HealthChecker implements HaComponent {
         long now = context.scheduler().clock().nanoTime();
         CheckResult measured = result.withDuration(Duration.ofNanos(now - attempt.startNanos));
         apply(measured);
-        if (!closed) {
+        if (!isClosed()) {
             next = context.scheduler().schedule(this::runCheck, nextIntervalNanos());
         }
     }
@@ -345,40 +349,35 @@ public final class HealthChecker implements HaComponent {
         return nanos;
     }
 
-    /** Stops checking; a running check is interrupted. Idempotent. */
+    /** Stops checking; a running check is interrupted. Idempotent, callable from any thread. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        lifecycle.close();
+    }
+
+    /** Released by the lifecycle: cancels the next check and interrupts a running one. */
+    private void stopChecking() {
         ComponentContext ctx = context;
-        if (ctx != null) {
-            Runnable stop = () -> {
-                if (next != null) {
-                    next.cancel();
-                }
-                Attempt a = current;
-                if (a != null && a.future != null) {
-                    a.future.cancel(true);
-                }
-                if (a != null && a.timeoutTask != null) {
-                    a.timeoutTask.cancel();
-                }
-            };
-            if (ctx.scheduler().inSchedulerThread()) {
-                stop.run();
-            } else {
-                ctx.scheduler().execute(stop);
-                Attempt a = current; // best effort from this thread too, so a hanging check stops now
-                if (a != null && a.future != null) {
-                    a.future.cancel(true);
-                }
+        Runnable stop = () -> {
+            if (next != null) {
+                next.cancel();
             }
-        }
-        ComponentContext owned = ownedContext;
-        if (owned != null) {
-            owned.close();
+            Attempt a = current;
+            if (a != null && a.future != null) {
+                a.future.cancel(true);
+            }
+            if (a != null && a.timeoutTask != null) {
+                a.timeoutTask.cancel();
+            }
+        };
+        if (ctx.scheduler().inSchedulerThread()) {
+            stop.run();
+        } else {
+            ctx.scheduler().execute(stop);
+            Attempt a = current; // best effort from this thread too, so a hanging check stops now
+            if (a != null && a.future != null) {
+                a.future.cancel(true);
+            }
         }
     }
 
@@ -398,7 +397,12 @@ public final class HealthChecker implements HaComponent {
         }
     }
 
-    /** Builds a {@link HealthChecker}; options are set once and validated at {@link #build()}. */
+    /**
+     * Builds a {@link HealthChecker}. Each option is set at most once (a second call throws
+     * {@link IllegalStateException}); a value out of range throws {@link IllegalArgumentException} naming the option
+     * and its range at once; a required option that was never set ({@link #check}) throws
+     * {@link IllegalStateException} naming it at {@link #build()}.
+     */
     public static final class Builder {
         private final String name;
         private HealthCheck check;
@@ -499,8 +503,11 @@ public final class HealthChecker implements HaComponent {
                     .timeout(Duration.ofSeconds(5));
         }
 
+        /**
+         * @throws IllegalStateException when {@link #check} was not set
+         */
         public HealthChecker build() {
-            Validation.notNull("check", check);
+            Validation.required("check", check, "");
             return new HealthChecker(this);
         }
     }

@@ -63,7 +63,7 @@ class BuilderValidationTest {
         // HealthChecker
         c.add(new Case("checker name null", NPE, () -> HealthChecker.builder(null), "name must not be null"));
         c.add(new Case("checker name blank", IAE, () -> HealthChecker.builder(" "), "name must not be blank"));
-        c.add(new Case("checker without check", NPE, () -> HealthChecker.builder("hc").build(), "check must not be null"));
+        c.add(new Case("checker without check", ISE, () -> HealthChecker.builder("hc").build(), "check must be set"));
         c.add(new Case("checker check null", NPE, () -> HealthChecker.builder("hc").check(null), "check must not be null"));
         for (String option : List.of("inter", "fastInter", "downInter")) {
             c.add(new Case(option + " too short", IAE, () -> setInterval(option, Duration.ofMillis(9)), option + " must be in [10ms, 3600s], was 9ms"));

@@ -2,16 +2,21 @@ package io.ha4j.netlink;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
- * What {@link VrrpSocket#receive(java.nio.ByteBuffer, ReceivedPacket)} learnt about one packet besides its payload:
- * IP source and destination, the interface it arrived on, its TTL / hop limit (255 for a VRRP packet that crossed no
- * router), the payload length on the wire and whether the payload was cut short.
+ * What is known about one received VRRP packet besides its payload: IP source and destination (as bytes: 4 for IPv4,
+ * 16 for IPv6), the interface it arrived on, its TTL / hop limit (255 for a VRRP packet that crossed no router), the
+ * payload's length on the wire, whether the payload was cut short, and whether the kernel already verified the
+ * checksum (IPv6 raw sockets with {@code IPV6_CHECKSUM}).
  *
- * <p>Owned by the caller and refilled by every receive, so a receive loop allocates nothing per packet: read the
- * addresses through {@link #sourceBytes()} / {@link #destinationBytes()} and their lengths. {@link #source()} and
- * {@link #destination()} build {@link InetAddress}es on each call, for tests and logs. Not thread-safe: one
- * receiving thread fills it and reads it.
+ * <p>The one packet-metadata type of ha4j: {@link VrrpSocket#receive(java.nio.ByteBuffer, ReceivedPacket)} fills it,
+ * and ha-vrrp's transports hand the same object to the instance ({@code VrrpTransport.Receiver#onPacket}), so nothing
+ * is copied field by field on the way. Mutable and owned by the receiving side, which refills it for every packet,
+ * so that receiving allocates nothing: read the addresses through {@link #sourceBytes()} / {@link #destinationBytes()}
+ * and their lengths; {@link #source()} and {@link #destination()} build {@link InetAddress}es on each call, for tests
+ * and logs. A receiver copies what it keeps before its callback returns. Not thread-safe: one thread fills it and
+ * reads it.
  */
 public final class ReceivedPacket {
 
@@ -21,39 +26,111 @@ public final class ReceivedPacket {
     private int destinationLength;
     private int interfaceIndex;
     private int ttl = -1;
-    private int length;
+    private int wireLength = -1;
     private boolean truncated;
+    private boolean checksumVerified;
 
-    /** An empty record, to be filled by {@link VrrpSocket#receive(java.nio.ByteBuffer, ReceivedPacket)}. */
+    /** An empty record (every field "unknown"), to be filled by a socket or a transport. */
     public ReceivedPacket() {
     }
 
-    void clear() {
+    /** Resets every field to "unknown". */
+    public ReceivedPacket clear() {
         sourceLength = 0;
         destinationLength = 0;
         interfaceIndex = 0;
         ttl = -1;
-        length = 0;
+        wireLength = -1;
         truncated = false;
+        checksumVerified = false;
+        return this;
     }
 
-    /** The array the source address is written to; valid bytes: {@link #sourceLength()}. */
-    byte[] sourceArray() {
-        return source;
+    /** The IP source: 4 or 16 bytes of {@code address} from {@code offset}. */
+    public ReceivedPacket source(byte[] address, int offset, int length) {
+        checkLength(length);
+        System.arraycopy(address, offset, source, 0, length);
+        sourceLength = length;
+        return this;
     }
 
-    /** The array the destination address is written to; valid bytes: {@link #destinationLength()}. */
-    byte[] destinationArray() {
-        return destination;
+    public ReceivedPacket source(InetAddress address) {
+        byte[] a = address.getAddress();
+        return source(a, 0, a.length);
     }
 
-    void set(int sourceLength, int destinationLength, int interfaceIndex, int ttl, int length, boolean truncated) {
+    /** The IP destination (the group, or our unicast address): 4 or 16 bytes of {@code address} from {@code offset}. */
+    public ReceivedPacket destination(byte[] address, int offset, int length) {
+        checkLength(length);
+        System.arraycopy(address, offset, destination, 0, length);
+        destinationLength = length;
+        return this;
+    }
+
+    /** The IP destination; null for "unknown". */
+    public ReceivedPacket destination(InetAddress address) {
+        if (address == null) {
+            destinationLength = 0;
+            return this;
+        }
+        byte[] a = address.getAddress();
+        return destination(a, 0, a.length);
+    }
+
+    /** IPv4 TTL or IPv6 hop limit; -1 if unknown (then the TTL check is skipped). */
+    public ReceivedPacket ttl(int ttl) {
+        this.ttl = ttl;
+        return this;
+    }
+
+    /** Ingress interface index; 0 if unknown. */
+    public ReceivedPacket interfaceIndex(int index) {
+        this.interfaceIndex = index;
+        return this;
+    }
+
+    /** The payload's length as sent (without the IP header), even when truncated; -1 if unknown. */
+    public ReceivedPacket wireLength(int length) {
+        this.wireLength = length;
+        return this;
+    }
+
+    /** Whether fewer bytes than {@link #wireLength()} were stored (buffer too small, kernel truncation). */
+    public ReceivedPacket truncated(boolean truncated) {
+        this.truncated = truncated;
+        return this;
+    }
+
+    /** Whether the kernel already verified the checksum (IPv6 with {@code IPV6_CHECKSUM}); then it is not recomputed. */
+    public ReceivedPacket checksumVerified(boolean verified) {
+        this.checksumVerified = verified;
+        return this;
+    }
+
+    /** {@link VrrpSocket} wrote the address bytes into {@link #sourceBytes()} / {@link #destinationBytes()} directly. */
+    void filled(int sourceLength, int destinationLength, int interfaceIndex, int ttl, int wireLength, boolean truncated,
+                boolean checksumVerified) {
         this.sourceLength = sourceLength;
         this.destinationLength = destinationLength;
         this.interfaceIndex = interfaceIndex;
         this.ttl = ttl;
-        this.length = length;
+        this.wireLength = wireLength;
         this.truncated = truncated;
+        this.checksumVerified = checksumVerified;
+    }
+
+    /** Copies every field of {@code other} into this. */
+    public ReceivedPacket copyFrom(ReceivedPacket other) {
+        System.arraycopy(other.source, 0, source, 0, 16);
+        sourceLength = other.sourceLength;
+        System.arraycopy(other.destination, 0, destination, 0, 16);
+        destinationLength = other.destinationLength;
+        interfaceIndex = other.interfaceIndex;
+        ttl = other.ttl;
+        wireLength = other.wireLength;
+        truncated = other.truncated;
+        checksumVerified = other.checksumVerified;
+        return this;
     }
 
     /** The sender's IP address bytes (the IPv4 header's source; the IPv6 source), the first {@link #sourceLength()}. */
@@ -61,7 +138,7 @@ public final class ReceivedPacket {
         return source;
     }
 
-    /** 4 (IPv4) or 16 (IPv6). */
+    /** 4 (IPv4), 16 (IPv6), or 0 if unknown. */
     public int sourceLength() {
         return sourceLength;
     }
@@ -74,17 +151,27 @@ public final class ReceivedPacket {
         return destination;
     }
 
-    /** 4, 16, or 0 if the kernel gave no destination. */
+    /** 4, 16, or 0 if unknown (the kernel gave none). */
     public int destinationLength() {
         return destinationLength;
     }
 
-    /** The sender's IP address, as a new {@link InetAddress} (allocates). */
+    /** Byte {@code i} of the source address. */
+    public byte sourceByte(int i) {
+        return source[i];
+    }
+
+    /** Byte {@code i} of the destination address. */
+    public byte destinationByte(int i) {
+        return destination[i];
+    }
+
+    /** The sender's IP address, as a new {@link InetAddress} (allocates); null if unknown. */
     public InetAddress source() {
         return address(source, sourceLength);
     }
 
-    /** The IP destination as a new {@link InetAddress} (allocates); null if the kernel gave none. */
+    /** The IP destination as a new {@link InetAddress} (allocates); null if unknown. */
     public InetAddress destination() {
         return address(destination, destinationLength);
     }
@@ -99,14 +186,23 @@ public final class ReceivedPacket {
         return ttl;
     }
 
-    /** The VRRP payload's length as sent (without the IP header), even when truncated. */
-    public int length() {
-        return length;
+    /** The payload's length as sent (without the IP header), even when truncated; -1 if unknown. */
+    public int wireLength() {
+        return wireLength;
     }
 
-    /** Whether fewer than {@link #length()} bytes were stored (buffer too small or kernel truncation). */
     public boolean truncated() {
         return truncated;
+    }
+
+    public boolean checksumVerified() {
+        return checksumVerified;
+    }
+
+    /** {@code bytes} as a host address for logs, or {@code "?"} when unknown (allocates). */
+    public static String format(byte[] bytes, int length) {
+        InetAddress a = address(bytes, length);
+        return a == null ? "?" : a.getHostAddress();
     }
 
     private static InetAddress address(byte[] bytes, int length) {
@@ -114,18 +210,22 @@ public final class ReceivedPacket {
             return null;
         }
         try {
-            return InetAddress.getByAddress(java.util.Arrays.copyOf(bytes, length));
+            return InetAddress.getByAddress(Arrays.copyOf(bytes, length));
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
     }
 
+    private static void checkLength(int length) {
+        if (length != 4 && length != 16) {
+            throw new IllegalArgumentException("address length must be 4 or 16, was " + length);
+        }
+    }
+
     @Override
     public String toString() {
-        InetAddress from = source();
-        InetAddress to = destination();
-        return "ReceivedPacket{" + (from == null ? "?" : from.getHostAddress()) + " -> "
-                + (to == null ? "?" : to.getHostAddress()) + ", ifindex " + interfaceIndex
-                + ", ttl " + ttl + ", length " + length + (truncated ? ", truncated" : "") + "}";
+        return "ReceivedPacket{" + format(source, sourceLength) + " -> " + format(destination, destinationLength)
+                + ", ifindex " + interfaceIndex + ", ttl " + ttl + ", length " + wireLength
+                + (truncated ? ", truncated" : "") + (checksumVerified ? ", checksum verified" : "") + "}";
     }
 }

@@ -49,11 +49,11 @@ import jnr.ffi.Pointer;
  */
 public final class VrrpSocket implements AutoCloseable {
 
-    /** IP protocol number of VRRP. */
+    /** IP protocol number of VRRP; ha4j's one definition (the codec's pseudo-header uses it too). */
     public static final int PROTOCOL = 112;
-    /** The IPv4 VRRP multicast group, 224.0.0.18. */
+    /** The IPv4 VRRP multicast group, 224.0.0.18; ha4j's one definition. */
     public static final InetAddress IPV4_GROUP = address(new byte[] {(byte) 224, 0, 0, 18});
-    /** The IPv6 VRRP multicast group, ff02::12. */
+    /** The IPv6 VRRP multicast group, ff02::12; ha4j's one definition. */
     public static final InetAddress IPV6_GROUP =
             address(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
 
@@ -414,8 +414,8 @@ public final class VrrpSocket implements AutoCloseable {
         int packetIfindex = 0;
         int ttl = -1;
         int destinationLength = 0;
-        byte[] destinationBytes = packet.destinationArray();
-        byte[] sourceBytes = packet.sourceArray();
+        byte[] destinationBytes = packet.destinationBytes();
+        byte[] sourceBytes = packet.sourceBytes();
         long controlLength = message.getLong(40);
         long pos = 0;
         while (pos + 16 <= controlLength) {
@@ -463,7 +463,8 @@ public final class VrrpSocket implements AutoCloseable {
         int stored = Math.min(available, into.remaining());
         into.put(scratch, offset, stored);
         boolean truncated = kernelTruncated || stored < payloadOnWire;
-        packet.set(sourceLength, destinationLength, packetIfindex, ttl, payloadOnWire, truncated);
+        // IPv6: the socket has IPV6_CHECKSUM set, so the kernel dropped every packet whose checksum was wrong
+        packet.filled(sourceLength, destinationLength, packetIfindex, ttl, payloadOnWire, truncated, ipv6);
         return true;
     }
 

@@ -157,7 +157,7 @@ class VrrpSocketTest {
             assertEquals(VrrpSocket.IPV4_GROUP, packet.destination());
             assertEquals(255, packet.ttl());
             assertEquals(receiver.interfaceIndex(), packet.interfaceIndex());
-            assertEquals(advert().length, packet.length());
+            assertEquals(advert().length, packet.wireLength());
             assertFalse(packet.truncated());
             into.flip();
             byte[] payload = new byte[into.remaining()];
@@ -177,7 +177,7 @@ class VrrpSocketTest {
             assertEquals(a.ipv4(), packet.source());
             assertEquals(b.ipv4(), packet.destination());
             assertEquals(255, packet.ttl());
-            assertEquals(12, packet.length());
+            assertEquals(12, packet.wireLength());
             assertTrue(packet.truncated());
             assertEquals(4, small.position());
         }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * rules). The instance's own VIPs were removed before the transport opens, as keepalived does at start.
  *
  * <p><b>Threads.</b> One dedicated platform daemon thread per instance, {@code ha4j-vrrp-rx-<instance>}, blocks in
- * the socket's receive (poll on the socket and an eventfd: no spinning), fills one reused buffer, one reused
- * {@link ReceivedPacket} and one reused {@link PacketMetadata} (nothing is allocated per packet) and calls the
+ * the socket's receive (poll on the socket and an eventfd: no spinning), fills one reused buffer and one reused
+ * {@link ReceivedPacket} (nothing is allocated per packet) and hands both to the
  * instance's receiver, which copies the packet and hands it to its scheduler thread. A receive error is logged at
  * most once per 10 s and the thread pauses 100 ms before trying again, so a broken socket cannot spin.
  * {@link #close()} wakes the thread, waits for it to leave (at most 2 s), and closes every file descriptor (the link
@@ -76,7 +76,6 @@ public final class RawSocketTransport implements VrrpTransport {
     private final RateLimitedLog errors = new RateLimitedLog(LOG, Clock.system(), ERROR_LOG_INTERVAL_NANOS);
     private final ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
     private final ReceivedPacket packet = new ReceivedPacket();
-    private final PacketMetadata metadata = new PacketMetadata();
     private final Object lifecycle = new Object();
     private Thread receiveThread;
     private LinkStateWatcher linkWatcher;
@@ -156,18 +155,8 @@ public final class RawSocketTransport implements VrrpTransport {
                 continue; // woken: close() was called
             }
             buffer.flip();
-            metadata.clear()
-                    .source(packet.sourceBytes(), 0, packet.sourceLength())
-                    .ttl(packet.ttl())
-                    .interfaceIndex(packet.interfaceIndex())
-                    .truncated(packet.truncated())
-                    .wireLength(packet.length() != buffer.remaining() ? packet.length() : -1)
-                    .checksumVerified(spec.isIpv6());
-            if (packet.destinationLength() > 0) {
-                metadata.destination(packet.destinationBytes(), 0, packet.destinationLength());
-            }
             try {
-                receiver.onPacket(buffer, metadata);
+                receiver.onPacket(buffer, packet); // as the socket filled it: no copy
             } catch (RuntimeException e) {
                 errors.warn("receiver", "VRRP instance '{}': the receiver threw: {}", spec.instanceName(),
                         e.toString());

@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.VrrpSocket;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -7,15 +8,10 @@ import java.util.Optional;
 /**
  * What a {@link VrrpTransport.Factory} needs to open a transport for one instance: interface, address
  * family, the multicast group or the unicast peers, the configured source address, and the interfaces whose link
- * state to report.
+ * state to report. The groups and the protocol number are ha-netlink's {@link VrrpSocket#IPV4_GROUP},
+ * {@link VrrpSocket#IPV6_GROUP} and {@link VrrpSocket#PROTOCOL}.
  */
 public final class TransportSpec {
-
-    /** 224.0.0.18 */
-    public static final InetAddress IPV4_GROUP = group(new byte[] {(byte) 224, 0, 0, 18});
-    /** ff02::12 */
-    public static final InetAddress IPV6_GROUP =
-            group(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
 
     private final String instanceName;
     private final String interfaceName;
@@ -59,7 +55,7 @@ public final class TransportSpec {
 
     /** The group of this family: 224.0.0.18 or ff02::12. */
     public InetAddress group() {
-        return ipv6 ? IPV6_GROUP : IPV4_GROUP;
+        return ipv6 ? VrrpSocket.IPV6_GROUP : VrrpSocket.IPV4_GROUP;
     }
 
     /** keepalived's {@code unicast_src_ip} / {@code mcast_src_ip}, if configured. */
@@ -79,14 +75,6 @@ public final class TransportSpec {
      */
     public List<String> trackedInterfaces() {
         return trackedInterfaces;
-    }
-
-    private static InetAddress group(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Override

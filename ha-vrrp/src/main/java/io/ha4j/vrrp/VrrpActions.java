@@ -18,6 +18,12 @@ interface VrrpActions {
     /** One gratuitous ARP / unsolicited NA burst ({@code repeat} announcements per VIP). */
     void announce(int repeat);
 
+    /**
+     * A master did not answer an advert of {@code priority} (lower than ours, or 0) because it already answered one
+     * within the last advert interval: what it sends stays bounded by its own timers whatever arrives.
+     */
+    void answerSuppressed(int priority);
+
     /** The state changed; {@code reason} says why in words. */
     void stateChanged(VrrpState from, VrrpState to, String reason);
 }

@@ -22,6 +22,7 @@ public final class VrrpCounters {
     private final AtomicLong releasedMaster = new AtomicLong();
     private final AtomicLong addressListMismatch = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong answersSuppressed = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(REASONS.length);
 
     VrrpCounters() {
@@ -63,6 +64,14 @@ public final class VrrpCounters {
     /** Sends the transport refused. */
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /**
+     * Lower-priority or priority-0 adverts a master did not answer because it had answered one within the last advert
+     * interval (a flood, or a misconfigured peer); see {@code VrrpStateMachine}'s "never packet for packet" rule.
+     */
+    public long answersSuppressed() {
+        return answersSuppressed.get();
     }
 
     public long dropped(DropReason reason) {
@@ -120,6 +129,10 @@ public final class VrrpCounters {
         addressListMismatch.incrementAndGet();
     }
 
+    void countAnswerSuppressed() {
+        answersSuppressed.incrementAndGet();
+    }
+
     void sendError() {
         sendErrors.incrementAndGet();
     }
@@ -127,6 +140,7 @@ public final class VrrpCounters {
     @Override
     public String toString() {
         return "VrrpCounters{sent=" + advertsSent() + ", received=" + advertsReceived() + ", dropped="
-                + droppedByReason() + ", becameMaster=" + becameMaster() + ", releasedMaster=" + releasedMaster() + "}";
+                + droppedByReason() + ", becameMaster=" + becameMaster() + ", releasedMaster=" + releasedMaster()
+                + ", answersSuppressed=" + answersSuppressed() + "}";
     }
 }

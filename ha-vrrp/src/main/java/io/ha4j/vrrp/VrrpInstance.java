@@ -1,18 +1,20 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.HaEvent;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.HealthListener;
-import io.ha4j.core.HealthStatus;
 import io.ha4j.core.Phase;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
 import io.ha4j.core.VipListener;
 import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Listeners;
 import io.ha4j.core.internal.RateLimitedLog;
 import io.ha4j.core.internal.Validation;
@@ -23,14 +25,10 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,60 +86,41 @@ import org.slf4j.LoggerFactory;
  * <p><b>Authentication.</b> {@link Builder#authPass(String)} is keepalived's {@code auth_type PASS}: an 8-byte
  * password sent in clear text in every advert (compared in constant time). It only keeps apart routers that were
  * configured differently; it is <em>no security</em>, anyone on the segment can read and forge it.
+ *
+ * <p><b>Where things are.</b> This class is the component: lifecycle, wiring and threads. The settings are the
+ * immutable {@code VrrpConfig} that {@link Builder} produces; the protocol is {@code VrrpStateMachine}; "why was this
+ * advert dropped?" is {@code ReceiveChecks}; effective priority and tracking faults are {@code Tracking}; the advert on
+ * the wire is {@code AdvertSender}; the hand-over from the transport's thread is {@code RxQueue}. The file is longer
+ * than ha4j's ~600-line guide only because the public {@link Builder} (about 400 lines, one documented method per
+ * keepalived option) is nested here, where users look for {@code VrrpInstance.builder(...)}.
  */
 public final class VrrpInstance implements HaComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int RX_QUEUE_SLOTS = 16;
-    private static final int IPV4_HEADER = 20;
-    /** Ethernet minimum payload: shorter IPv4 packets arrive padded (keepalived tolerates the padding). */
-    private static final int ETHERNET_MIN_PAYLOAD = 46;
 
+    private final VrrpConfig config;
     private final String name;
-    private final String interfaceName;
-    private final int vrid;
-    private final int priority;
-    private final int version;
-    private final Duration advertInterval;
-    private final int intervalField;
-    private final boolean ipv6;
-    private final int addressLength;
-    private final List<VirtualAddress> vips;
-    private final byte[] vipBytes;
-    private final int authType;
-    private final byte[] authData;
-    private final ChecksumMode checksumMode;
-    private final InetAddress unicastSource;
-    private final List<InetAddress> peers;
-    private final byte[][] peerBytes;
-    private final InetAddress group;
-    private final byte[] groupBytes;
-    private final List<TrackedCheck> trackedChecks;
-    private final Map<String, Integer> trackedInterfaces;
-    private final Map<String, Boolean> trackedInterfacesReverse;
-    private final VrrpTransport.Factory transportFactory;
-    private final VipManager fallbackVipManager;
-    private final VrrpStateMachine.Config machineConfig;
-
+    private final ComponentLifecycle lifecycle;
     private final VrrpCounters counters = new VrrpCounters();
     private final Listeners<VrrpListener> listeners = new Listeners<>();
-    private final Map<String, Boolean> interfaceUp = new ConcurrentHashMap<>();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private ComponentContext ownContext;
-    private final ByteBuffer tx = ByteBuffer.allocate(VrrpPacket.MAX_LENGTH);
-    private final byte[] sourceBytes = new byte[16];
-    private final RxQueue rxQueue = new RxQueue();
+    private final Tracking tracking;
+    private final ReceiveChecks checks;
+    private final AdvertSender sender;
+    private final RxQueue rxQueue;
     private final String[] dropLogKeys = new String[DropReason.values().length];
+    private final String answerLogKey;
     private final Runnable timerTask = this::onTimer;
     private final Runnable drainTask = this::drainQueue;
+    private final VipListener vipListener = this::onVipRemoved;
+    private final HealthListener healthListener = (checker, status, cause) -> onTrackingChanged();
 
     /** Guards all protocol state; a sync group replaces it with one shared by its members before start. */
     private Object lock = new Object();
     private VrrpSyncGroup syncGroup;
     private VrrpStateMachine machine;
     private volatile VrrpState state = VrrpState.INITIALIZE;
-    private volatile boolean closed;
     private ComponentContext context;
     private Scheduler scheduler;
     private Clock clock;
@@ -151,62 +130,19 @@ public final class VrrpInstance implements HaComponent {
     private RateLimitedLog rateLimitedLog;
     private ScheduledTask timer;
     private long timerDeadline = VrrpStateMachine.NONE;
-    private final VipListener vipListener = this::onVipRemoved;
-    private final HealthListener healthListener = (checker, status, cause) -> onTrackingChanged();
 
-    private VrrpInstance(Builder b) {
-        this.name = b.name;
-        this.interfaceName = b.interfaceName;
-        this.vrid = b.virtualRouterId;
-        this.priority = b.priority;
-        this.version = b.version;
-        this.advertInterval = b.advertInterval;
-        this.intervalField = b.version == 2 ? (int) advertInterval.toSeconds() : (int) (advertInterval.toMillis() / 10);
-        this.ipv6 = b.ipv6;
-        this.addressLength = ipv6 ? 16 : 4;
-        this.vips = List.copyOf(b.vips);
-        this.vipBytes = new byte[vips.size() * addressLength];
-        for (int i = 0; i < vips.size(); i++) {
-            System.arraycopy(vips.get(i).address().getAddress(), 0, vipBytes, i * addressLength, addressLength);
-        }
-        this.authType = b.authPass == null ? VrrpPacket.AUTH_NONE : VrrpPacket.AUTH_PASS;
-        this.authData = new byte[VrrpPacket.AUTH_LENGTH];
-        if (b.authPass != null) {
-            byte[] pass = b.authPass.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            System.arraycopy(pass, 0, authData, 0, pass.length);
-        }
-        this.checksumMode = b.checksumMode;
-        this.unicastSource = b.unicastSource;
-        this.peers = List.copyOf(b.unicastPeers);
-        this.peerBytes = new byte[peers.size()][];
-        for (int i = 0; i < peers.size(); i++) {
-            peerBytes[i] = peers.get(i).getAddress();
-        }
-        this.group = ipv6 ? TransportSpec.IPV6_GROUP : TransportSpec.IPV4_GROUP;
-        this.groupBytes = group.getAddress();
-        this.trackedChecks = List.copyOf(b.trackedChecks);
-        this.trackedInterfaces = new LinkedHashMap<>(b.trackedInterfaces);
-        this.trackedInterfacesReverse = new LinkedHashMap<>(b.trackedInterfacesReverse);
-        this.trackedInterfaces.putIfAbsent(interfaceName, 0);
-        this.trackedInterfacesReverse.putIfAbsent(interfaceName, false);
-        this.transportFactory = b.transportFactory != null ? b.transportFactory : RawSocketTransport.factory();
-        this.fallbackVipManager = b.vipManager;
-        VrrpStateMachine.Config c = new VrrpStateMachine.Config();
-        c.version = version;
-        c.priority = priority;
-        c.advertIntervalCs = (int) (advertInterval.toMillis() / 10);
-        c.preempt = b.preempt;
-        c.preemptDelayNs = b.preemptDelay.toNanos();
-        c.startAsMaster = b.initialState == VrrpState.MASTER && b.preempt;
-        c.garpRepeat = b.garpMasterRepeat;
-        c.garpDelayNs = b.garpMasterDelay.toNanos();
-        c.garpRefreshNs = b.garpMasterRefresh.toNanos();
-        c.garpRefreshRepeat = b.garpMasterRefreshRepeat;
-        c.lowerPrioNoAdvert = b.lowerPrioNoAdvert;
-        this.machineConfig = c;
+    private VrrpInstance(VrrpConfig config) {
+        this.config = config;
+        this.name = config.name();
+        this.lifecycle = new ComponentLifecycle("VRRP instance '" + name + "'");
+        this.tracking = new Tracking(config);
+        this.checks = new ReceiveChecks(config);
+        this.sender = new AdvertSender(config, counters);
+        this.rxQueue = new RxQueue(RX_QUEUE_SLOTS, counters);
         for (DropReason reason : DropReason.values()) {
             dropLogKeys[reason.ordinal()] = name + ":" + reason.name();
         }
+        this.answerLogKey = name + ":answers";
     }
 
     /** A builder for an instance called {@code name} (keepalived's {@code vrrp_instance NAME}). */
@@ -229,28 +165,21 @@ public final class VrrpInstance implements HaComponent {
 
     /**
      * Starts without a cluster, on a scheduler thread of its own ({@code <name>-timer}) and the builder's
-     * {@link Builder#vipManager VIP manager}; {@link #close()} stops that thread.
+     * {@link Builder#vipManager VIP manager}; {@link #close()} stops that thread. A failed start releases everything
+     * it acquired.
      *
+     * @throws IllegalStateException when started twice or closed, or without a VIP manager
      * @throws IOException when the transport cannot be opened
      */
     public void start() throws IOException {
-        if (started.get() || closed) {
-            throw new IllegalStateException("VRRP instance '" + name + "' can be started once");
-        }
-        ComponentContext own = ComponentContext.standalone(name);
-        ownContext = own;
-        try {
-            start(own);
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        lifecycle.start(() -> startOn(lifecycle.acquired(ComponentContext.standalone(name))));
     }
 
     /**
      * Starts the instance on the context's scheduler and VIP manager (or the builder's): removes leftover VIPs,
      * opens the transport and enters BACKUP (or MASTER at once for priority 255, or FAULT if a weight-0 tracker
-     * is down). Called once.
+     * is down). Called once; a failed start releases everything it acquired (transport, listeners) and leaves the
+     * instance closed.
      *
      * @throws IllegalStateException when started twice or closed, or without a VIP manager
      * @throws IOException when the transport cannot be opened
@@ -258,13 +187,11 @@ public final class VrrpInstance implements HaComponent {
     @Override
     public void start(ComponentContext context) throws IOException {
         Objects.requireNonNull(context, "context");
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("VRRP instance '" + name + "' can be started once");
-        }
-        if (closed) {
-            throw new IllegalStateException("VRRP instance '" + name + "' is closed");
-        }
-        VipManager vm = context.vipManager().orElse(fallbackVipManager);
+        lifecycle.start(() -> startOn(context));
+    }
+
+    private void startOn(ComponentContext context) throws IOException {
+        VipManager vm = context.vipManager().orElse(config.vipManager());
         if (vm == null) {
             throw new IllegalStateException("VRRP instance '" + name
                     + "' has no VIP manager: configure one on the cluster or set Builder.vipManager(...)");
@@ -274,22 +201,20 @@ public final class VrrpInstance implements HaComponent {
         this.clock = scheduler.clock();
         this.vipManager = vm;
         this.rateLimitedLog = new RateLimitedLog(LOG, clock, LOG_INTERVAL_NANOS);
-        int leftovers = vm.cleanUp(vips);
+        int leftovers = vm.cleanUp(config.virtualAddresses());
         if (leftovers > 0) {
             LOG.warn("VRRP instance '{}': removed {} VIP(s) left behind by a previous run", name, leftovers);
         }
-        List<String> watchedInterfaces = new ArrayList<>();
-        watchedInterfaces.add(interfaceName);
-        trackedInterfaces.keySet().stream().filter(i -> !i.equals(interfaceName)).forEach(watchedInterfaces::add);
-        TransportSpec spec = new TransportSpec(name, interfaceName, vrid, ipv6, unicastSource, peers,
-                watchedInterfaces);
-        transport = transportFactory.create(spec);
+        TransportSpec spec = new TransportSpec(name, config.interfaceName(), config.virtualRouterId(), config.ipv6(),
+                config.unicastSource(), config.unicastPeers(), tracking.watchedInterfaces());
+        transport = lifecycle.acquired(config.transportFactory().create(spec));
         synchronized (lock) {
-            machine = new VrrpStateMachine(new Actions(), machineConfig);
+            machine = new VrrpStateMachine(new Actions(), config);
         }
+        lifecycle.acquired(this::stopProtocol);
         transport.start(new VrrpTransport.Receiver() {
             @Override
-            public void onPacket(ByteBuffer payload, PacketMetadata metadata) {
+            public void onPacket(ByteBuffer payload, ReceivedPacket metadata) {
                 VrrpInstance.this.onPacket(payload, metadata);
             }
 
@@ -299,18 +224,20 @@ public final class VrrpInstance implements HaComponent {
             }
         });
         InetAddress source = Objects.requireNonNull(transport.sourceAddress(), "transport.sourceAddress()");
-        if ((source instanceof Inet6Address) != ipv6) {
+        if ((source instanceof Inet6Address) != config.ipv6()) {
             throw new IllegalStateException("transport source " + source.getHostAddress() + " is not of the instance's family");
         }
         sourceAddress = source;
-        System.arraycopy(source.getAddress(), 0, sourceBytes, 0, addressLength);
+        sender.connect(transport, source, rateLimitedLog);
         vm.addListener(vipListener, scheduler);
-        for (TrackedCheck t : trackedChecks) {
-            t.checker.addListener(healthListener, scheduler);
+        lifecycle.acquired(() -> vm.removeListener(vipListener));
+        for (Tracking.TrackedCheck t : config.trackedChecks()) {
+            t.checker().addListener(healthListener, scheduler);
+            lifecycle.acquired(() -> t.checker().removeListener(healthListener));
         }
         synchronized (lock) {
-            machine.primaryAddress(sourceBytes, addressLength);
-            applyTracking(clock.nanoTime());
+            machine.primaryAddress(sender.sourceBytes(), config.addressLength());
+            tracking.apply(machine, clock.nanoTime());
             machine.start(clock.nanoTime());
             rearm();
         }
@@ -322,30 +249,17 @@ public final class VrrpInstance implements HaComponent {
      */
     @Override
     public void close() {
+        lifecycle.close();
+    }
+
+    /** Released by the lifecycle before the transport: priority 0 and VIP removal by a master, timers off. */
+    private void stopProtocol() {
         synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (machine != null) {
-                machine.shutdown("closed", clock.nanoTime());
-            }
+            machine.shutdown("closed", clock.nanoTime());
             if (timer != null) {
                 timer.cancel();
                 timer = null;
             }
-        }
-        if (vipManager != null) {
-            vipManager.removeListener(vipListener);
-        }
-        for (TrackedCheck t : trackedChecks) {
-            t.checker.removeListener(healthListener);
-        }
-        if (transport != null) {
-            transport.close();
-        }
-        if (ownContext != null) {
-            ownContext.close();
         }
     }
 
@@ -365,27 +279,27 @@ public final class VrrpInstance implements HaComponent {
     }
 
     public int virtualRouterId() {
-        return vrid;
+        return config.virtualRouterId();
     }
 
     /** The configured priority (keepalived's {@code priority}). */
     public int priority() {
-        return priority;
+        return config.priority();
     }
 
     /** The priority after tracking weights; the configured one before start. */
     public int effectivePriority() {
         synchronized (lock) {
-            return machine == null ? priority : machine.effectivePriority();
+            return machine == null ? config.priority() : machine.effectivePriority();
         }
     }
 
     public int version() {
-        return version;
+        return config.version();
     }
 
     public Duration advertInterval() {
-        return advertInterval;
+        return config.advertInterval();
     }
 
     /** The current Master_Down_Interval (with the master's advert interval for a v3 backup). */
@@ -395,16 +309,17 @@ public final class VrrpInstance implements HaComponent {
                 return Duration.ofNanos(machine.masterDownIntervalNs());
             }
         }
-        return Duration.ofNanos(VrrpStateMachine.masterDownIntervalNs(version, priority,
-                (int) (advertInterval.toMillis() / 10)));
+        return Duration.ofNanos(VrrpStateMachine.masterDownIntervalNs(config.version(), config.priority(),
+                config.advertIntervalCs()));
     }
 
+    /** The {@code virtual_ipaddress} list in configuration order (the order of the advert's address list). */
     public List<VirtualAddress> virtualAddresses() {
-        return vips;
+        return config.virtualAddresses();
     }
 
     public String interfaceName() {
-        return interfaceName;
+        return config.interfaceName();
     }
 
     /** The address adverts come from (this router's identity in elections); null before start. */
@@ -413,7 +328,7 @@ public final class VrrpInstance implements HaComponent {
     }
 
     public boolean isIpv6() {
-        return ipv6;
+        return config.ipv6();
     }
 
     /** Adds a listener called on the scheduler thread. */
@@ -437,22 +352,21 @@ public final class VrrpInstance implements HaComponent {
      */
     void interfaceStateChanged(String interfaceName, boolean up) {
         Objects.requireNonNull(interfaceName, "interfaceName");
-        if (!trackedInterfaces.containsKey(interfaceName)) {
-            return;
+        if (tracking.interfaceStateChanged(interfaceName, up)) {
+            onTrackingChanged();
         }
-        interfaceUp.put(interfaceName, up);
-        onTrackingChanged();
     }
 
     @Override
     public String toString() {
-        return "VrrpInstance[" + name + ", vrid " + vrid + ", " + state + ", prio " + effectivePriority() + "]";
+        return "VrrpInstance[" + name + ", vrid " + config.virtualRouterId() + ", " + state + ", prio "
+                + effectivePriority() + "]";
     }
 
     // ------------------------------------------------------------------------------------------ sync group
 
     void joinSyncGroup(VrrpSyncGroup group, Object sharedLock) {
-        if (started.get()) {
+        if (lifecycle.state() != ComponentLifecycle.State.LATENT) {
             throw new IllegalStateException("VRRP instance '" + name + "' must join a sync group before it starts");
         }
         if (syncGroup != null) {
@@ -469,7 +383,7 @@ public final class VrrpInstance implements HaComponent {
 
     /** Called by the sync group with the shared lock held, after it drove this machine. */
     void rearm() {
-        if (closed || machine == null) {
+        if (lifecycle.isClosed() || machine == null) {
             return;
         }
         long next = machine.nextDeadline();
@@ -495,13 +409,17 @@ public final class VrrpInstance implements HaComponent {
         return clock.nanoTime();
     }
 
+    boolean hasOwnFault() {
+        return machine != null && machine.hasFault(VrrpStateMachine.FAULT_TRACKING);
+    }
+
     // ------------------------------------------------------------------------------------------- internals
 
     private void onTimer() {
         synchronized (lock) {
             timer = null;
             timerDeadline = VrrpStateMachine.NONE;
-            if (closed) {
+            if (lifecycle.isClosed()) {
                 return;
             }
             machine.doWork(clock.nanoTime());
@@ -518,10 +436,10 @@ public final class VrrpInstance implements HaComponent {
             return;
         }
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.isClosed()) {
                 return;
             }
-            applyTracking(clock.nanoTime());
+            tracking.apply(machine, clock.nanoTime());
             if (syncGroup != null) {
                 syncGroup.faultsChanged(clock.nanoTime());
             } else {
@@ -530,47 +448,12 @@ public final class VrrpInstance implements HaComponent {
         }
     }
 
-    /** Recomputes effective priority and the tracking fault (lock held). */
-    private void applyTracking(long now) {
-        int effective = priority;
-        String fault = null;
-        for (TrackedCheck t : trackedChecks) {
-            boolean up = (t.checker.status() == HealthStatus.UP) != t.reverse;
-            if (t.weight == 0) {
-                if (!up && fault == null) {
-                    fault = "tracked check '" + t.checker.name() + "' is " + (t.reverse ? "up (reverse)" : "down");
-                }
-            } else if (t.weight > 0 ? up : !up) {
-                effective += t.weight;
-            }
-        }
-        for (Map.Entry<String, Integer> e : trackedInterfaces.entrySet()) {
-            boolean reverse = trackedInterfacesReverse.getOrDefault(e.getKey(), false);
-            boolean up = interfaceUp.getOrDefault(e.getKey(), true) != reverse;
-            int weight = e.getValue();
-            if (weight == 0) {
-                if (!up && fault == null) {
-                    fault = "interface " + e.getKey() + " is " + (reverse ? "up (reverse)" : "down");
-                }
-            } else if (weight > 0 ? up : !up) {
-                effective += weight;
-            }
-        }
-        effective = priority == 255 ? 255 : Math.max(1, Math.min(254, effective));
-        machine.effectivePriority(effective, now);
-        machine.fault(VrrpStateMachine.FAULT_TRACKING, fault != null, fault == null ? "tracking recovered" : fault, now);
-    }
-
-    boolean hasOwnFault() {
-        return machine != null && machine.hasFault(VrrpStateMachine.FAULT_TRACKING);
-    }
-
     private void onVipRemoved(VirtualAddress address) {
-        if (!vips.contains(address)) {
+        if (!config.virtualAddresses().contains(address)) {
             return;
         }
         synchronized (lock) {
-            if (closed || machine == null || machine.state() != VrrpState.MASTER) {
+            if (lifecycle.isClosed() || machine == null || machine.state() != VrrpState.MASTER) {
                 return;
             }
             LOG.warn("VRRP instance '{}': VIP {} was removed by someone else while MASTER; leaving MASTER", name, address);
@@ -581,10 +464,10 @@ public final class VrrpInstance implements HaComponent {
 
     // ------------------------------------------------------------------------------------------- receive
 
-    private void onPacket(ByteBuffer payload, PacketMetadata metadata) {
+    private void onPacket(ByteBuffer payload, ReceivedPacket metadata) {
         if (scheduler.inSchedulerThread()) {
             synchronized (lock) {
-                if (closed) {
+                if (lifecycle.isClosed()) {
                     return;
                 }
                 receive(payload, payload.position(), payload.remaining(), metadata);
@@ -599,7 +482,7 @@ public final class VrrpInstance implements HaComponent {
         synchronized (lock) {
             RxQueue.Slot slot;
             while ((slot = rxQueue.peek()) != null) {
-                if (!closed) {
+                if (!lifecycle.isClosed()) {
                     receive(slot.buffer, 0, slot.length, slot.metadata);
                 }
                 rxQueue.release();
@@ -609,197 +492,39 @@ public final class VrrpInstance implements HaComponent {
     }
 
     /** Checks one packet and feeds it to the state machine (lock held). Never throws on bad input. */
-    void receive(ByteBuffer b, int off, int len, PacketMetadata m) {
-        DropReason reason = check(b, off, len, m);
+    void receive(ByteBuffer b, int off, int len, ReceivedPacket m) {
+        DropReason reason = checks.check(b, off, len, m, machine.state());
         if (reason != null) {
-            drop(reason, m);
+            counters.drop(reason);
+            if (reason != DropReason.OTHER_VRID) {
+                rateLimitedLog.warn(dropLogKeys[reason.ordinal()], "VRRP instance '{}': dropped packet from {}: {}", name,
+                        ReceivedPacket.format(m.sourceBytes(), m.sourceLength()), reason);
+            }
             return;
         }
         int advertPriority = VrrpPacket.priority(b, off);
         counters.received(advertPriority);
-        checkAddressList(b, off, m);
+        if (!checks.addressListMatches(b, off)) {
+            counters.countAddressListMismatch();
+            rateLimitedLog.warn(name + ":addresses", "VRRP instance '{}': advert from {} lists other addresses than ours"
+                    + " (VRID collision or different configuration)", name, ReceivedPacket.format(m.sourceBytes(), m.sourceLength()));
+        }
+        int version = config.version();
         int intervalCs = version == 2 ? VrrpPacket.interval(b, off, 2) * 100 : VrrpPacket.interval(b, off, 3);
         machine.onAdvert(advertPriority, intervalCs, m.sourceBytes(), m.sourceLength(), clock.nanoTime());
     }
 
-    /** keepalived's receive checks in its order (vrrp.md §1.4); null when the advert is acceptable. */
-    private DropReason check(ByteBuffer b, int off, int len, PacketMetadata m) {
-        if (m.truncated() || len < VrrpPacket.HEADER_LENGTH || off < 0 || off + len > b.limit() || m.wireLength() > len) {
-            return DropReason.TRUNCATED;
-        }
-        if (VrrpPacket.virtualRouterId(b, off) != vrid) {
-            return DropReason.OTHER_VRID;
-        }
-        VrrpState s = machine.state();
-        if (s != VrrpState.BACKUP && s != VrrpState.MASTER) {
-            return DropReason.NOT_LISTENING;
-        }
-        int count = VrrpPacket.count(b, off);
-        int expected = VrrpPacket.length(version, count, addressLength);
-        boolean padded = len > expected && !ipv6 && IPV4_HEADER + len <= ETHERNET_MIN_PAYLOAD;
-        if (len != expected && !padded) {
-            return DropReason.LENGTH;
-        }
-        boolean multicast = peers.isEmpty();
-        if (multicast && m.ttl() >= 0 && m.ttl() != 255) {
-            return DropReason.TTL;
-        }
-        if (VrrpPacket.version(b, off) != version) {
-            return DropReason.VERSION;
-        }
-        if (version == 2) {
-            int type = VrrpPacket.authType(b, off);
-            if (type > VrrpPacket.AUTH_AH) {
-                return DropReason.INVALID_AUTH_TYPE;
-            }
-            if (type != authType) {
-                return DropReason.AUTH_TYPE_MISMATCH;
-            }
-            if (type == VrrpPacket.AUTH_PASS && !passwordMatches(b, off + expected - VrrpPacket.AUTH_LENGTH)) {
-                return DropReason.AUTH_FAILURE;
-            }
-            if (VrrpPacket.interval(b, off, 2) != intervalField) {
-                return DropReason.INTERVAL_MISMATCH;
-            }
-        }
-        if (VrrpPacket.type(b, off) != VrrpPacket.TYPE_ADVERTISEMENT) {
-            return DropReason.TYPE;
-        }
-        if (!checksumValid(b, off, expected, m)) {
-            return DropReason.CHECKSUM;
-        }
-        if (m.destinationLength() == addressLength && isGroup(m.destinationBytes()) != multicast) {
-            return DropReason.DESTINATION;
-        }
-        if (!multicast && !isPeer(m)) {
-            return DropReason.UNICAST_SOURCE;
-        }
-        return null;
-    }
-
-    private boolean passwordMatches(ByteBuffer b, int at) {
-        int diff = 0;
-        for (int i = 0; i < VrrpPacket.AUTH_LENGTH; i++) {
-            diff |= b.get(at + i) ^ authData[i];
-        }
-        return diff == 0;
-    }
-
-    private boolean checksumValid(ByteBuffer b, int off, int length, PacketMetadata m) {
-        if (ipv6) {
-            if (m.checksumVerified()) {
-                return true;
-            }
-            if (m.sourceLength() != 16) {
-                return false;
-            }
-            byte[] dst = m.destinationLength() == 16 ? m.destinationBytes() : groupBytes;
-            return VrrpPacket.computeChecksum(b, off, length, true, false, m.sourceBytes(), dst) == 0;
-        }
-        if (VrrpPacket.computeChecksum(b, off, length, false, false, null, null) == 0) {
-            return true; // v2, or v3 with the message-only convention (RFC 9568)
-        }
-        if (version == 3 && m.sourceLength() == 4) {
-            byte[] dst = m.destinationLength() == 4 ? m.destinationBytes() : groupBytes;
-            if (VrrpPacket.computeChecksum(b, off, length, false, true, m.sourceBytes(), dst) == 0) {
-                return true;
-            }
-            // keepalived <= 1.3.6 put 224.0.0.18 in the pseudo-header of unicast adverts too (its old_unicast_checksum)
-            return dst != groupBytes
-                    && VrrpPacket.computeChecksum(b, off, length, false, true, m.sourceBytes(), groupBytes) == 0;
-        }
-        return false;
-    }
-
-    private boolean isGroup(byte[] address) {
-        for (int i = 0; i < addressLength; i++) {
-            if (address[i] != groupBytes[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean isPeer(PacketMetadata m) {
-        if (m.sourceLength() != addressLength) {
-            return false;
-        }
-        byte[] source = m.sourceBytes();
-        for (byte[] peer : peerBytes) {
-            boolean same = true;
-            for (int i = 0; i < addressLength && same; i++) {
-                same = peer[i] == source[i];
-            }
-            if (same) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void checkAddressList(ByteBuffer b, int off, PacketMetadata m) {
-        int count = VrrpPacket.count(b, off);
-        boolean same = count * addressLength == vipBytes.length;
-        for (int i = 0; same && i < vipBytes.length; i++) {
-            same = b.get(off + VrrpPacket.HEADER_LENGTH + i) == vipBytes[i];
-        }
-        if (!same) {
-            counters.countAddressListMismatch();
-            rateLimitedLog.warn(name + ":addresses", "VRRP instance '{}': advert from {} lists other addresses than ours"
-                    + " (VRID collision or different configuration)", name, PacketMetadata.address(m.sourceBytes(), m.sourceLength()));
-        }
-    }
-
-    private void drop(DropReason reason, PacketMetadata m) {
-        counters.drop(reason);
-        if (reason != DropReason.OTHER_VRID) {
-            rateLimitedLog.warn(dropLogKeys[reason.ordinal()], "VRRP instance '{}': dropped packet from {}: {}", name,
-                    PacketMetadata.address(m.sourceBytes(), m.sourceLength()), reason);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------- send
-
-    private void sendAdvert(int advertPriority) {
-        int length = VrrpPacket.encode(tx, 0, version, vrid, advertPriority, intervalField, vipBytes, vips.size(),
-                addressLength, authType, authType == VrrpPacket.AUTH_PASS ? authData : null);
-        if (peers.isEmpty()) {
-            sendTo(length, group, groupBytes, advertPriority);
-        } else {
-            for (int i = 0; i < peerBytes.length; i++) {
-                sendTo(length, peers.get(i), peerBytes[i], advertPriority);
-            }
-        }
-    }
-
-    private void sendTo(int length, InetAddress destination, byte[] destinationBytes, int advertPriority) {
-        VrrpPacket.putChecksum(tx, 0, 0);
-        boolean pseudoHeader = version == 3 && checksumMode == ChecksumMode.WITH_PSEUDO_HEADER;
-        VrrpPacket.putChecksum(tx, 0,
-                VrrpPacket.computeChecksum(tx, 0, length, ipv6, pseudoHeader, sourceBytes, destinationBytes));
-        tx.limit(length).position(0);
-        try {
-            transport.send(tx, destination);
-            counters.sent(advertPriority);
-        } catch (IOException | RuntimeException e) {
-            counters.sendError();
-            rateLimitedLog.warn(name + ":send", "VRRP instance '{}': sending an advert to {} failed: {}", name,
-                    destination.getHostAddress(), e.toString());
-        } finally {
-            tx.clear();
-        }
-    }
-
+    /** The state machine's outputs, applied to the transport, the VIP manager and the listeners (lock held). */
     private final class Actions implements VrrpActions {
 
         @Override
         public void sendAdvert(int advertPriority) {
-            VrrpInstance.this.sendAdvert(advertPriority);
+            sender.send(advertPriority);
         }
 
         @Override
         public void addVips() {
-            for (VirtualAddress vip : vips) {
+            for (VirtualAddress vip : config.virtualAddresses()) {
                 try {
                     vipManager.add(vip);
                 } catch (IOException | RuntimeException e) {
@@ -810,7 +535,7 @@ public final class VrrpInstance implements HaComponent {
 
         @Override
         public void removeVips() {
-            for (VirtualAddress vip : vips) {
+            for (VirtualAddress vip : config.virtualAddresses()) {
                 try {
                     vipManager.remove(vip);
                 } catch (IOException | RuntimeException e) {
@@ -822,7 +547,7 @@ public final class VrrpInstance implements HaComponent {
         @Override
         public void announce(int repeat) {
             for (int r = 0; r < repeat; r++) {
-                for (VirtualAddress vip : vips) {
+                for (VirtualAddress vip : config.virtualAddresses()) {
                     try {
                         vipManager.announce(vip);
                     } catch (IOException | RuntimeException e) {
@@ -834,6 +559,13 @@ public final class VrrpInstance implements HaComponent {
         }
 
         @Override
+        public void answerSuppressed(int priority) {
+            counters.countAnswerSuppressed();
+            rateLimitedLog.warn(answerLogKey, "VRRP instance '{}': not answering more than one lower-priority or"
+                    + " priority-0 advert per advert interval (a flood or a misconfigured peer on the segment?)", name);
+        }
+
+        @Override
         public void stateChanged(VrrpState from, VrrpState to, String reason) {
             state = to;
             if (to == VrrpState.MASTER) {
@@ -841,8 +573,8 @@ public final class VrrpInstance implements HaComponent {
             } else if (from == VrrpState.MASTER) {
                 counters.countReleasedMaster();
             }
-            LOG.info("VRRP instance '{}' (vrid {}, prio {}): {} -> {} ({})", name, vrid, machine.effectivePriority(), from, to,
-                    reason);
+            LOG.info("VRRP instance '{}' (vrid {}, prio {}): {} -> {} ({})", name, config.virtualRouterId(),
+                    machine.effectivePriority(), from, to, reason);
             long now = clock.nanoTime();
             context.publish(new HaEvent(name, from.name(), to.name(), reason, now));
             listeners.forEach(l -> l.stateChanged(VrrpInstance.this, from, to, reason));
@@ -852,73 +584,16 @@ public final class VrrpInstance implements HaComponent {
         }
     }
 
-    // ------------------------------------------------------------------------------------------- rx queue
-
-    /** Fixed slots between a transport's receive thread and the scheduler thread; full means drop. */
-    private final class RxQueue {
-        private final Slot[] slots = new Slot[RX_QUEUE_SLOTS];
-        private int head;
-        private int size;
-
-        RxQueue() {
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = new Slot();
-            }
-        }
-
-        /** Copies the packet in; returns whether the consumer must be woken (the queue was empty). */
-        synchronized boolean offer(ByteBuffer payload, PacketMetadata metadata) {
-            if (size == slots.length) {
-                counters.drop(DropReason.QUEUE_FULL);
-                return false;
-            }
-            Slot slot = slots[(head + size) % slots.length];
-            int n = Math.min(payload.remaining(), VrrpPacket.MAX_LENGTH);
-            for (int i = 0; i < n; i++) {
-                slot.buffer.put(i, payload.get(payload.position() + i));
-            }
-            slot.length = n;
-            slot.metadata.copyFrom(metadata);
-            if (payload.remaining() > n) {
-                slot.metadata.truncated(true);
-            }
-            size++;
-            return size == 1;
-        }
-
-        synchronized Slot peek() {
-            return size == 0 ? null : slots[head];
-        }
-
-        synchronized void release() {
-            head = (head + 1) % slots.length;
-            size--;
-        }
-
-        final class Slot {
-            final ByteBuffer buffer = ByteBuffer.allocate(VrrpPacket.MAX_LENGTH);
-            final PacketMetadata metadata = new PacketMetadata();
-            int length;
-        }
-    }
-
-    private static final class TrackedCheck {
-        final HealthChecker checker;
-        final int weight;
-        final boolean reverse;
-
-        TrackedCheck(HealthChecker checker, int weight, boolean reverse) {
-            this.checker = checker;
-            this.weight = weight;
-            this.reverse = reverse;
-        }
-    }
-
     // --------------------------------------------------------------------------------------------- builder
 
     /**
-     * Builds a {@link VrrpInstance}. Options carry keepalived's names in their Javadoc and its defaults; each is set
-     * at most once, and {@link #build()} checks ranges and combinations with messages that name the option.
+     * Builds a {@link VrrpInstance}. Options carry keepalived's names in their Javadoc and its defaults. The rules of
+     * every ha4j builder: a single-valued option is set at most once (a second call throws
+     * {@link IllegalStateException}); a value out of range throws {@link IllegalArgumentException} naming the option
+     * and its range at once; a required option that was never set ({@link #interfaceName}, {@link #virtualRouterId})
+     * throws {@link IllegalStateException} naming it at {@link #build()}; combinations are checked at
+     * {@link #build()}. List options ({@link #virtualAddress(String)} and {@link #virtualAddress(VirtualAddress)},
+     * {@link #unicastPeer}) keep call order across both forms.
      */
     public static final class Builder {
         private static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
@@ -934,8 +609,8 @@ public final class VrrpInstance implements HaComponent {
         private Duration preemptDelayOpt;
         private String authPass;
         private ChecksumMode checksumModeOpt;
-        private final List<String> vipSpecs = new ArrayList<>();
-        private final List<VirtualAddress> vipObjects = new ArrayList<>();
+        /** Both {@code virtualAddress} forms, in call order (the advert's address list is compared in this order). */
+        private final List<java.util.function.Function<String, VirtualAddress>> vipEntries = new ArrayList<>();
         private InetAddress unicastSource;
         private final List<InetAddress> unicastPeers = new ArrayList<>();
         private Integer garpMasterRepeatOpt;
@@ -943,28 +618,10 @@ public final class VrrpInstance implements HaComponent {
         private Duration garpMasterRefreshOpt;
         private Integer garpMasterRefreshRepeatOpt;
         private Boolean lowerPrioNoAdvertOpt;
-        private final List<TrackedCheck> trackedChecks = new ArrayList<>();
-        private final Map<String, Integer> trackedInterfaces = new LinkedHashMap<>();
-        private final Map<String, Boolean> trackedInterfacesReverse = new LinkedHashMap<>();
+        private final List<Tracking.TrackedCheck> trackedChecks = new ArrayList<>();
+        private final List<Tracking.TrackedInterface> trackedInterfaces = new ArrayList<>();
         private VrrpTransport.Factory transportFactory;
         private VipManager vipManager;
-
-        // resolved at build()
-        private int virtualRouterId;
-        private int priority;
-        private int version;
-        private Duration advertInterval;
-        private VrrpState initialState;
-        private boolean preempt;
-        private Duration preemptDelay;
-        private ChecksumMode checksumMode;
-        private boolean ipv6;
-        private final List<VirtualAddress> vips = new ArrayList<>();
-        private int garpMasterRepeat;
-        private Duration garpMasterDelay;
-        private Duration garpMasterRefresh;
-        private int garpMasterRefreshRepeat;
-        private boolean lowerPrioNoAdvert;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -1085,13 +742,15 @@ public final class VrrpInstance implements HaComponent {
 
         /** One {@code virtual_ipaddress} entry ({@code 198.18.0.100}, {@code 198.18.0.100/24}, {@code fd00::100/64}) on the instance's interface. */
         public Builder virtualAddress(String cidr) {
-            vipSpecs.add(Validation.notNull("virtualAddress", cidr));
+            Validation.notNull("virtualAddress", cidr);
+            vipEntries.add(defaultInterface -> VirtualAddress.parse(cidr, defaultInterface));
             return this;
         }
 
         /** One {@code virtual_ipaddress} entry, possibly on another interface ({@code dev}). */
         public Builder virtualAddress(VirtualAddress vip) {
-            vipObjects.add(Validation.notNull("virtualAddress", vip));
+            Validation.notNull("virtualAddress", vip);
+            vipEntries.add(defaultInterface -> vip);
             return this;
         }
 
@@ -1167,12 +826,12 @@ public final class VrrpInstance implements HaComponent {
         public Builder trackCheck(HealthChecker checker, int weight, boolean reverse) {
             Validation.notNull("trackCheck", checker);
             Validation.inRange("trackCheck weight", weight, -253, 253);
-            for (TrackedCheck t : trackedChecks) {
-                if (t.checker == checker) {
+            for (Tracking.TrackedCheck t : trackedChecks) {
+                if (t.checker() == checker) {
                     throw new IllegalArgumentException("trackCheck '" + checker.name() + "' is listed twice");
                 }
             }
-            trackedChecks.add(new TrackedCheck(checker, weight, reverse));
+            trackedChecks.add(new Tracking.TrackedCheck(checker, weight, reverse));
             return this;
         }
 
@@ -1189,11 +848,12 @@ public final class VrrpInstance implements HaComponent {
         public Builder trackInterface(String interfaceName, int weight, boolean reverse) {
             Validation.notNull("trackInterface", interfaceName);
             Validation.inRange("trackInterface weight", weight, -253, 253);
-            if (trackedInterfaces.containsKey(interfaceName)) {
-                throw new IllegalArgumentException("trackInterface " + interfaceName + " is listed twice");
+            for (Tracking.TrackedInterface t : trackedInterfaces) {
+                if (t.name().equals(interfaceName)) {
+                    throw new IllegalArgumentException("trackInterface " + interfaceName + " is listed twice");
+                }
             }
-            trackedInterfaces.put(interfaceName, weight);
-            trackedInterfacesReverse.put(interfaceName, reverse);
+            trackedInterfaces.add(new Tracking.TrackedInterface(interfaceName, weight, reverse));
             return this;
         }
 
@@ -1215,16 +875,24 @@ public final class VrrpInstance implements HaComponent {
             return this;
         }
 
-        /** Checks every option and builds the instance. */
+        /**
+         * Checks every option and builds the instance.
+         *
+         * @throws IllegalStateException when a required option ({@link #interfaceName}, {@link #virtualRouterId}) was
+         *     not set
+         * @throws IllegalArgumentException when options do not fit together (the message names them)
+         */
         public VrrpInstance build() {
-            Validation.notNull("interfaceName", interfaceName);
-            if (virtualRouterIdOpt == null) {
-                throw new IllegalArgumentException("virtualRouterId must be set, in [1, 255]");
-            }
-            virtualRouterId = virtualRouterIdOpt;
-            priority = priorityOpt != null ? priorityOpt : 100;
-            version = versionOpt != null ? versionOpt : 3;
-            advertInterval = advertIntervalOpt != null ? advertIntervalOpt : Duration.ofSeconds(1);
+            return new VrrpInstance(config());
+        }
+
+        /** The validated, immutable settings {@link #build()} gives the instance (tests build state machines from it). */
+        VrrpConfig config() {
+            Validation.required("interfaceName", interfaceName, "1-15 characters");
+            int virtualRouterId = Validation.required("virtualRouterId", virtualRouterIdOpt, "in [1, 255]");
+            int priority = priorityOpt != null ? priorityOpt : 100;
+            int version = versionOpt != null ? versionOpt : 3;
+            Duration advertInterval = advertIntervalOpt != null ? advertIntervalOpt : Duration.ofSeconds(1);
             if (version == 2) {
                 Validation.inRange("advertInterval", advertInterval, Duration.ofSeconds(1), Duration.ofSeconds(255));
                 if (advertInterval.toNanos() % 1_000_000_000L != 0) {
@@ -1238,23 +906,14 @@ public final class VrrpInstance implements HaComponent {
                             + Validation.format(advertInterval));
                 }
             }
-            preempt = preemptOpt == null || preemptOpt;
-            initialState = initialStateOpt != null ? initialStateOpt : VrrpState.BACKUP;
-            preemptDelay = preemptDelayOpt != null ? preemptDelayOpt : Duration.ZERO;
-            checksumMode = checksumModeOpt != null ? checksumModeOpt : ChecksumMode.WITH_PSEUDO_HEADER;
-            garpMasterRepeat = garpMasterRepeatOpt != null ? garpMasterRepeatOpt : 5;
-            garpMasterDelay = garpMasterDelayOpt != null ? garpMasterDelayOpt : Duration.ofSeconds(5);
-            garpMasterRefresh = garpMasterRefreshOpt != null ? garpMasterRefreshOpt : Duration.ZERO;
-            garpMasterRefreshRepeat = garpMasterRefreshRepeatOpt != null ? garpMasterRefreshRepeatOpt : 1;
-            lowerPrioNoAdvert = lowerPrioNoAdvertOpt != null && lowerPrioNoAdvertOpt;
+            boolean preempt = preemptOpt == null || preemptOpt;
             if (authPass != null && version != 2) {
                 throw new IllegalArgumentException("authPass needs version 2 (VRRPv3 has no authentication), version is " + version);
             }
-            vips.clear();
-            for (String spec : vipSpecs) {
-                vips.add(VirtualAddress.parse(spec, interfaceName));
+            List<VirtualAddress> vips = new ArrayList<>();
+            for (java.util.function.Function<String, VirtualAddress> entry : vipEntries) {
+                vips.add(entry.apply(interfaceName));
             }
-            vips.addAll(vipObjects);
             if (vips.size() > 255) {
                 throw new IllegalArgumentException("virtualAddress count must be in [0, 255], was " + vips.size());
             }
@@ -1282,7 +941,7 @@ public final class VrrpInstance implements HaComponent {
                 }
                 family = v6;
             }
-            ipv6 = family != null && family;
+            boolean ipv6 = family != null && family;
             if (ipv6 && version == 2) {
                 throw new IllegalArgumentException("IPv6 needs version 3 (VRRPv2 is IPv4 only)");
             }
@@ -1291,7 +950,20 @@ public final class VrrpInstance implements HaComponent {
                     throw new IllegalArgumentException("unsupported address " + a);
                 }
             }
-            return new VrrpInstance(this);
+            List<Tracking.TrackedInterface> interfaces = new ArrayList<>(trackedInterfaces);
+            if (interfaces.stream().noneMatch(t -> t.name().equals(interfaceName))) {
+                interfaces.add(new Tracking.TrackedInterface(interfaceName, 0, false));
+            }
+            return new VrrpConfig(name, interfaceName, virtualRouterId, priority, version, advertInterval, ipv6, vips,
+                    authPass, checksumModeOpt != null ? checksumModeOpt : ChecksumMode.WITH_PSEUDO_HEADER, unicastSource,
+                    unicastPeers, initialStateOpt != null ? initialStateOpt : VrrpState.BACKUP, preempt,
+                    preemptDelayOpt != null ? preemptDelayOpt : Duration.ZERO,
+                    garpMasterRepeatOpt != null ? garpMasterRepeatOpt : 5,
+                    garpMasterDelayOpt != null ? garpMasterDelayOpt : Duration.ofSeconds(5),
+                    garpMasterRefreshOpt != null ? garpMasterRefreshOpt : Duration.ZERO,
+                    garpMasterRefreshRepeatOpt != null ? garpMasterRefreshRepeatOpt : 1,
+                    lowerPrioNoAdvertOpt != null && lowerPrioNoAdvertOpt, trackedChecks, interfaces,
+                    transportFactory != null ? transportFactory : RawSocketTransport.factory(), vipManager);
         }
     }
 }

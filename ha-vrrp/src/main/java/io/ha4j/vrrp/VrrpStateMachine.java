@@ -17,6 +17,13 @@ package io.ha4j.vrrp;
  *   <li>a tracking priority change while BACKUP shifts the running down timer by the change in
  *       {@code Master_Down_Interval}.</li>
  * </ul>
+ *
+ * <p><b>Never packet for packet.</b> A master answers a priority-0 advert (RFC 5798 §6.4.3) and a lower-priority
+ * advert (RFC 9568, keepalived without {@code lower_prio_no_advert}) with an advert of its own at once, but at most
+ * one such answer per {@code Advertisement_Interval}; further ones in that interval are not sent and reported through
+ * {@link VrrpActions#answerSuppressed}. So whatever arrives, a master sends at most two adverts per interval (its timer
+ * and one answer), plus one when its state changes. A single stopping or lower-priority master is still answered at
+ * once; a host flooding such adverts gets no more than that.
  */
 final class VrrpStateMachine {
 
@@ -55,38 +62,25 @@ final class VrrpStateMachine {
     private long garpDelayDeadline = NONE;
     private long garpRefreshDeadline = NONE;
     private long preemptDeadline = NONE;
+    /** When the master last answered a received advert; NONE: not since it became master. */
+    private long lastAnswer = NONE;
     private String downReason = "";
 
-    VrrpStateMachine(VrrpActions actions, Config config) {
+    VrrpStateMachine(VrrpActions actions, VrrpConfig config) {
         this.actions = actions;
-        this.version = config.version;
-        this.basePriority = config.priority;
-        this.advertIntervalCs = config.advertIntervalCs;
-        this.preempt = config.preempt;
-        this.preemptDelayNs = config.preemptDelayNs;
-        this.startAsMaster = config.startAsMaster;
-        this.garpRepeat = config.garpRepeat;
-        this.garpDelayNs = config.garpDelayNs;
-        this.garpRefreshNs = config.garpRefreshNs;
-        this.garpRefreshRepeat = config.garpRefreshRepeat;
-        this.lowerPrioNoAdvert = config.lowerPrioNoAdvert;
-        this.effectivePriority = config.priority;
-        this.masterAdverIntervalCs = config.advertIntervalCs;
-    }
-
-    /** The protocol options the machine needs; the instance fills it from its builder. */
-    static final class Config {
-        int version = 3;
-        int priority = 100;
-        int advertIntervalCs = 100;
-        boolean preempt = true;
-        long preemptDelayNs;
-        boolean startAsMaster;
-        int garpRepeat = 5;
-        long garpDelayNs = 5_000_000_000L;
-        long garpRefreshNs;
-        int garpRefreshRepeat = 1;
-        boolean lowerPrioNoAdvert;
+        this.version = config.version();
+        this.basePriority = config.priority();
+        this.advertIntervalCs = config.advertIntervalCs();
+        this.preempt = config.preempt();
+        this.preemptDelayNs = config.preemptDelay().toNanos();
+        this.startAsMaster = config.startAsMaster();
+        this.garpRepeat = config.garpMasterRepeat();
+        this.garpDelayNs = config.garpMasterDelay().toNanos();
+        this.garpRefreshNs = config.garpMasterRefresh().toNanos();
+        this.garpRefreshRepeat = config.garpMasterRefreshRepeat();
+        this.lowerPrioNoAdvert = config.lowerPrioNoAdvert();
+        this.effectivePriority = config.priority();
+        this.masterAdverIntervalCs = advertIntervalCs;
     }
 
     /** Our primary address: the advert source, compared on equal priority. */
@@ -280,8 +274,9 @@ final class VrrpStateMachine {
     private void masterReceived(int priority, int intervalCs, byte[] source, int sourceLength, long now) {
         if (priority == 0) {
             // §6.4.3: another master is stopping; advertise at once so that backups do not take over
-            actions.sendAdvert(effectivePriority);
-            advertDeadline = now + advertIntervalNs();
+            if (answer(priority, now)) {
+                advertDeadline = now + advertIntervalNs();
+            }
             return;
         }
         int ours = effectivePriority;
@@ -294,8 +289,19 @@ final class VrrpStateMachine {
                             : "equal priority advert from a higher address");
         } else if (!lowerPrioNoAdvert) {
             // RFC 9568 / keepalived: answer a lower-priority master at once to force the election
-            actions.sendAdvert(effectivePriority);
+            answer(priority, now);
         }
+    }
+
+    /** Sends an advert in answer to one received, at most once per advert interval; returns whether it did. */
+    private boolean answer(int receivedPriority, long now) {
+        if (lastAnswer != NONE && now - lastAnswer < advertIntervalNs()) {
+            actions.answerSuppressed(receivedPriority);
+            return false;
+        }
+        lastAnswer = now;
+        actions.sendAdvert(effectivePriority);
+        return true;
     }
 
     private void becomeMaster(long now, String reason) {
@@ -303,6 +309,7 @@ final class VrrpStateMachine {
         masterAdverIntervalCs = advertIntervalCs;
         preemptDeadline = NONE;
         downDeadline = NONE;
+        lastAnswer = NONE;
         actions.sendAdvert(effectivePriority);
         state = VrrpState.MASTER;
         actions.addVips();

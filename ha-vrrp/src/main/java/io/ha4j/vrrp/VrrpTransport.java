@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -21,7 +22,7 @@ import java.nio.ByteBuffer;
  *       {@code onPacket} returns.</li>
  *   <li>The transport delivers packets of its address family for any VRID; the instance filters.</li>
  *   <li>IPv4: the transport strips the IP header and reports TTL, source and destination in
- *       {@link PacketMetadata}; it drops packets whose IP total length disagrees with what it read.
+ *       {@link ReceivedPacket}; it drops packets whose IP total length disagrees with what it read.
  *       IPv6: it reports the hop limit, and whether the kernel already verified the checksum.</li>
  *   <li>{@link #sourceAddress()} is the primary address adverts are sent from, known once {@link #start}
  *       returned: the configured unicast source, else the interface's first address of the family (IPv6:
@@ -36,7 +37,7 @@ import java.nio.ByteBuffer;
  * </ul>
  *
  * <p>A raw-socket implementation receives on a dedicated thread in a loop (blocking receive into a reused
- * buffer, fill a reused {@link PacketMetadata}, call the receiver), and reports link changes of the instance's
+ * buffer, fill a reused {@link ReceivedPacket}, call the receiver), and reports link changes of the instance's
  * interfaces through {@link Receiver#interfaceStateChanged(String, boolean)}. The instance queues up to 16
  * packets between that thread and its scheduler; more are dropped and counted as
  * {@link DropReason#QUEUE_FULL}.
@@ -63,7 +64,7 @@ public interface VrrpTransport extends AutoCloseable {
          * One packet: the VRRP payload from {@code payload}'s position to its limit and what the transport
          * knows about it. Must not block; never throws.
          */
-        void onPacket(ByteBuffer payload, PacketMetadata metadata);
+        void onPacket(ByteBuffer payload, ReceivedPacket metadata);
 
         /**
          * One of {@link TransportSpec#trackedInterfaces()} went up or down (a removed interface is down). A

@@ -31,7 +31,10 @@
  * any equal priorities (higher address wins); keepalived's "rogue owner" demotion is not implemented. An IPv6
  * instance does not require its first VIP to be link-local (keepalived requires it only in strict mode).
  *
- * <p><b>Internals</b> (package-private, not API): the codec ({@code VrrpPacket}, {@code Checksum}) and the sans-IO
- * state machine ({@code VrrpStateMachine} with its {@code VrrpActions}).
+ * <p><b>Internals</b> (not API): the codec ({@code io.ha4j.vrrp.internal.VrrpPacket}, {@code Checksum}), and,
+ * package-private here, the sans-IO state machine ({@code VrrpStateMachine} with its {@code VrrpActions}) reading the
+ * instance's immutable {@code VrrpConfig}, the receive checks ({@code ReceiveChecks}), tracking ({@code Tracking}),
+ * the advert sender ({@code AdvertSender}) and the receive queue ({@code RxQueue}).
  */
 package io.ha4j.vrrp;
+

@@ -1,12 +1,15 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.InMemoryVipManager;
 import io.ha4j.core.testing.DirectExecutorService;
-import io.ha4j.core.testing.ManualScheduler;
+import io.ha4j.core.Clock;
+import io.ha4j.core.ScheduledTask;
+import io.ha4j.core.Scheduler;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -50,9 +53,52 @@ class AllocationTest {
         return bean.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
+    /**
+     * The test thread is the scheduler thread: one pending task kept with a preallocated handle, time moved by the
+     * test. (ManualScheduler allocates an entry per scheduled task, which would hide what the instance allocates.)
+     */
+    private static final class SteppedScheduler implements Scheduler, Clock {
+        long now = 1_000_000_000L;
+        Runnable pending;
+        private final ScheduledTask handle = () -> {
+            boolean had = pending != null;
+            pending = null;
+            return had;
+        };
+
+        void runPending() {
+            Runnable task = pending;
+            pending = null;
+            if (task != null) {
+                task.run();
+            }
+        }
+
+        @Override
+        public Clock clock() {
+            return this;
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public ScheduledTask schedule(Runnable task, long delayNanos) {
+            pending = task;
+            return handle;
+        }
+
+        @Override
+        public boolean inSchedulerThread() {
+            return true;
+        }
+    }
+
     @Test
     void backupAndMasterReceivePathsAllocateNothingPerPacket() throws Exception {
-        ManualScheduler clock = new ManualScheduler();
+        SteppedScheduler clock = new SteppedScheduler();
         NullTransport transport = new NullTransport();
         ComponentContext context = ComponentContext.builder().scheduler(clock).vipManager(new InMemoryVipManager())
                 .blockingExecutor(new DirectExecutorService()).build();
@@ -61,7 +107,7 @@ class AllocationTest {
         backup.start(context);
         byte[] higher = InstanceHarness.advert(3, 51, 150, 100, List.of("198.18.0.100"), null, true, "198.18.0.1", "224.0.0.18");
         byte[] stopping = InstanceHarness.advert(3, 51, 0, 100, List.of("198.18.0.100"), null, true, "198.18.0.1", "224.0.0.18");
-        PacketMetadata metadata = new PacketMetadata().source(Hex.ip("198.18.0.1")).destination(Hex.ip("224.0.0.18")).ttl(255);
+        ReceivedPacket metadata = new ReceivedPacket().source(Hex.ip("198.18.0.1")).destination(Hex.ip("224.0.0.18")).ttl(255);
         ByteBuffer higherBuffer = ByteBuffer.wrap(higher);
         ByteBuffer stoppingBuffer = ByteBuffer.wrap(stopping);
 
@@ -77,18 +123,37 @@ class AllocationTest {
         assertEquals(4L * packets, backup.counters().advertsReceived());
         assertTrue(backupBytes < packets / 4, "backup receive path allocated " + backupBytes + " bytes for " + packets + " adverts");
 
-        clock.advance(java.time.Duration.ofSeconds(4));
+        clock.now += java.time.Duration.ofSeconds(4).toNanos();
+        clock.runPending();
         assertTrue(backup.isMaster());
+
+        // a master answers a priority-0 advert at once, once per advert interval: one interval between packets
+        long interval = backup.advertInterval().toNanos();
         long sentBefore = transport.sent;
         long masterBytes = Long.MAX_VALUE;
         for (int round = 0; round < 4; round++) {
             long before = allocatedBytes();
             for (int i = 0; i < packets; i++) {
-                backup.receive(stoppingBuffer, 0, stopping.length, metadata); // a master answers priority 0 at once
+                clock.now += interval;
+                backup.receive(stoppingBuffer, 0, stopping.length, metadata);
             }
             masterBytes = Math.min(masterBytes, allocatedBytes() - before);
         }
-        assertEquals(4L * packets, transport.sent - sentBefore, "one advert sent per priority-0 advert received");
+        assertEquals(4L * packets, transport.sent - sentBefore, "one advert sent per priority-0 advert, one per interval");
         assertTrue(masterBytes < packets / 4, "master receive+send path allocated " + masterBytes + " bytes for " + packets + " adverts");
+
+        // a flood within one interval: every answer after the first is suppressed (counted, logged at a limited rate)
+        long suppressedBefore = backup.counters().answersSuppressed();
+        long floodBytes = Long.MAX_VALUE;
+        for (int round = 0; round < 4; round++) {
+            clock.now += interval;
+            long before = allocatedBytes();
+            for (int i = 0; i < packets; i++) {
+                backup.receive(stoppingBuffer, 0, stopping.length, metadata);
+            }
+            floodBytes = Math.min(floodBytes, allocatedBytes() - before);
+        }
+        assertEquals(4L * (packets - 1), backup.counters().answersSuppressed() - suppressedBefore);
+        assertTrue(floodBytes < packets / 4, "suppressed answers allocated " + floodBytes + " bytes for " + packets + " adverts");
     }
 }

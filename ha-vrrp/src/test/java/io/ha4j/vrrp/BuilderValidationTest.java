@@ -51,6 +51,28 @@ class BuilderValidationTest {
     }
 
     @Test
+    void aMissingRequiredOptionIsAnIllegalStateExceptionAtBuildNamingIt() {
+        IllegalStateException noVrid = assertThrows(IllegalStateException.class,
+                () -> VrrpInstance.builder("x").interfaceName("eth0").build());
+        assertEquals("virtualRouterId must be set (in [1, 255])", noVrid.getMessage());
+        IllegalStateException noInterface = assertThrows(IllegalStateException.class,
+                () -> VrrpInstance.builder("x").virtualRouterId(1).build());
+        assertEquals("interfaceName must be set (1-15 characters)", noInterface.getMessage());
+    }
+
+    @Test
+    void virtualAddressesKeepCallOrderAcrossBothForms() {
+        VrrpInstance v = base()
+                .virtualAddress("198.18.0.3")
+                .virtualAddress(io.ha4j.core.VirtualAddress.parse("198.18.0.1/24", "eth1"))
+                .virtualAddress("198.18.0.2/32")
+                .build();
+        assertEquals(java.util.List.of("198.18.0.3", "198.18.0.1", "198.18.0.2"), v.virtualAddresses().stream()
+                .map(a -> a.address().getHostAddress()).collect(java.util.stream.Collectors.toList()));
+        assertEquals("eth1", v.virtualAddresses().get(1).interfaceName());
+    }
+
+    @Test
     void sub_second_v3_intervals_are_accepted() {
         VrrpInstance v = base().advertInterval(Duration.ofMillis(50)).build();
         assertEquals(Duration.ofNanos(3 * 50_000_000L + (156L * 5 * 625 / 16) * 1000), v.masterDownInterval());

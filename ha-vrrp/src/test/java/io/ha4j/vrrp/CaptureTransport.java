@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.netlink.ReceivedPacket;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -63,11 +64,11 @@ final class CaptureTransport implements VrrpTransport {
 
     /** Delivers {@code bytes} as if received from {@code from} to {@code to} with TTL 255. */
     void inject(byte[] bytes, InetAddress from, InetAddress to) {
-        inject(bytes, new PacketMetadata().source(from).destination(to).ttl(255));
+        inject(bytes, new ReceivedPacket().source(from).destination(to).ttl(255));
     }
 
     /** Delivers a packet from the test thread, then lets the scheduler process it. */
-    void inject(byte[] bytes, PacketMetadata metadata) {
+    void inject(byte[] bytes, ReceivedPacket metadata) {
         receiver.onPacket(ByteBuffer.wrap(bytes), metadata);
         afterInject.run();
     }

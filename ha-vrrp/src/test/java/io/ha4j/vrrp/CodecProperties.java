@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.vrrp.internal.VrrpPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;

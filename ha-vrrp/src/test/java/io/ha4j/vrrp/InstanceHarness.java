@@ -1,5 +1,6 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaEvent;
 import io.ha4j.core.InMemoryVipManager;

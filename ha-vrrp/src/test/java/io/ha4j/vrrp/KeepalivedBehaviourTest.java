@@ -15,10 +15,10 @@ class KeepalivedBehaviourTest {
 
     private final RecordingActions actions = new RecordingActions();
 
-    private VrrpStateMachine machine(java.util.function.Consumer<VrrpStateMachine.Config> tweak) {
-        VrrpStateMachine.Config c = new VrrpStateMachine.Config();
+    private VrrpStateMachine machine(java.util.function.Consumer<VrrpInstance.Builder> tweak) {
+        VrrpInstance.Builder c = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(1);
         tweak.accept(c);
-        VrrpStateMachine m = new VrrpStateMachine(actions, c);
+        VrrpStateMachine m = new VrrpStateMachine(actions, c.config());
         m.primaryAddress(OURS, 4);
         return m;
     }
@@ -37,7 +37,7 @@ class KeepalivedBehaviourTest {
 
     @Test
     void stateMasterHintBelow255WaitsOneIntervalPlusMinimalSkew() {
-        VrrpStateMachine m = machine(c -> c.startAsMaster = true);
+        VrrpStateMachine m = machine(c -> c.initialState(VrrpState.MASTER));
         m.start(T0);
         assertEquals(VrrpState.BACKUP, m.state());
         assertEquals(T0 + 1000 * MS + VrrpStateMachine.skewNs(3, 255, 100), m.downDeadline());
@@ -46,8 +46,8 @@ class KeepalivedBehaviourTest {
     @Test
     void preemptDelayKeepsAcceptingALowerMasterUntilItExpires() {
         VrrpStateMachine m = machine(c -> {
-            c.priority = 200;
-            c.preemptDelayNs = 10_000 * MS;
+            c.priority(200);
+            c.preemptDelay(java.time.Duration.ofSeconds(10));
         });
         m.start(T0);
         long t = T0;
@@ -69,8 +69,8 @@ class KeepalivedBehaviourTest {
     @Test
     void preemptDelayAlsoCountsFromStartup() {
         VrrpStateMachine m = machine(c -> {
-            c.priority = 200;
-            c.preemptDelayNs = 5_000 * MS;
+            c.priority(200);
+            c.preemptDelay(java.time.Duration.ofSeconds(5));
         });
         m.start(T0);
         m.onAdvert(100, 100, OTHER, 4, T0 + 4_000 * MS);
@@ -85,7 +85,7 @@ class KeepalivedBehaviourTest {
 
     @Test
     void priorityChangeWhileBackupShiftsTheDownTimerByTheSkewChange() {
-        VrrpStateMachine m = machine(c -> c.priority = 100);
+        VrrpStateMachine m = machine(c -> c.priority(100));
         m.start(T0);
         long before = m.downDeadline();
         m.effectivePriority(200, T0 + 100 * MS);
@@ -94,7 +94,7 @@ class KeepalivedBehaviourTest {
 
     @Test
     void ownerPriorityNeverChanges() {
-        VrrpStateMachine m = machine(c -> c.priority = 255);
+        VrrpStateMachine m = machine(c -> c.priority(255));
         m.start(T0);
         m.effectivePriority(100, T0);
         assertEquals(255, m.effectivePriority());
@@ -126,7 +126,7 @@ class KeepalivedBehaviourTest {
 
     @Test
     void v2BackupKeepsItsOwnInterval() {
-        VrrpStateMachine m = machine(c -> c.version = 2);
+        VrrpStateMachine m = machine(c -> c.version(2));
         m.start(T0);
         m.onAdvert(150, 200, OTHER, 4, T0 + MS);
         assertEquals(100, m.masterAdverIntervalCs());
@@ -135,8 +135,8 @@ class KeepalivedBehaviourTest {
     @Test
     void garpSecondBurstAfterDelayAndPeriodicRefresh() {
         VrrpStateMachine m = machine(c -> {
-            c.garpRefreshNs = 60_000 * MS;
-            c.garpRefreshRepeat = 2;
+            c.garpMasterRefresh(java.time.Duration.ofSeconds(60));
+            c.garpMasterRefreshRepeat(2);
         });
         m.start(T0);
         long t = m.downDeadline();

@@ -29,6 +29,11 @@ final class RecordingActions implements VrrpActions {
     }
 
     @Override
+    public void answerSuppressed(int priority) {
+        log.add("suppressed " + priority);
+    }
+
+    @Override
     public void stateChanged(VrrpState from, VrrpState to, String reason) {
         log.add("state " + from + "->" + to);
     }

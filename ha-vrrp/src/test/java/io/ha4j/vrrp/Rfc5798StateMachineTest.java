@@ -27,11 +27,10 @@ class Rfc5798StateMachineTest {
         return machine(priority, c -> { });
     }
 
-    private VrrpStateMachine machine(int priority, java.util.function.Consumer<VrrpStateMachine.Config> tweak) {
-        VrrpStateMachine.Config c = new VrrpStateMachine.Config();
-        c.priority = priority;
+    private VrrpStateMachine machine(int priority, java.util.function.Consumer<VrrpInstance.Builder> tweak) {
+        VrrpInstance.Builder c = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(1).priority(priority);
         tweak.accept(c);
-        VrrpStateMachine m = new VrrpStateMachine(actions, c);
+        VrrpStateMachine m = new VrrpStateMachine(actions, c.config());
         m.primaryAddress(OURS, 4);
         return m;
     }
@@ -122,7 +121,7 @@ class Rfc5798StateMachineTest {
     /** §6.4.2: "If Preempt_Mode is False ... Reset the Master_Down_Timer to Master_Down_Interval" (even for a lower priority). */
     @Test
     void backup_preemptFalse_acceptsLowerPriorityAdvertAndResetsTimer() {
-        VrrpStateMachine m = machine(200, c -> c.preempt = false);
+        VrrpStateMachine m = machine(200, c -> c.preempt(false));
         m.start(T0);
         long t = T0 + 3000 * MS;
         m.onAdvert(50, 100, LOWER, 4, t);
@@ -233,12 +232,13 @@ class Rfc5798StateMachineTest {
     @Test
     void master_lowerPriorityOrLowerAddress_staysMasterAndAnswers() {
         VrrpStateMachine m = master(100);
-        m.onAdvert(100, 100, LOWER, 4, m.advertDeadline() - 1);
-        m.onAdvert(99, 100, HIGHER, 4, m.advertDeadline() - 1);
+        long t = m.advertDeadline() - 1;
+        m.onAdvert(100, 100, LOWER, 4, t);
+        m.onAdvert(99, 100, HIGHER, 4, t + 1000 * MS); // one answer per advert interval (never packet for packet)
         assertEquals(VrrpState.MASTER, m.state());
         assertEquals(List.of("advert 100", "advert 100"), actions.take());
 
-        VrrpStateMachine quiet = machine(100, c -> c.lowerPrioNoAdvert = true);
+        VrrpStateMachine quiet = machine(100, c -> c.lowerPrioNoAdvert(true));
         quiet.start(T0);
         quiet.doWork(quiet.downDeadline());
         actions.take();

@@ -1,6 +1,8 @@
 package io.ha4j.vrrp;
 
 import io.ha4j.core.testkit.Await;
+import io.ha4j.netlink.ReceivedPacket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,7 +103,7 @@ class VrrpInstanceTest {
         byte[] shortList = v3(100, true);
         inject(java.util.Arrays.copyOf(shortList, shortList.length + 4)); // Ethernet padding: tolerated
         inject(java.util.Arrays.copyOf(shortList, shortList.length + 40)); // too long to be padding
-        h.transport.inject(v3(100, true), new PacketMetadata().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(64));
+        h.transport.inject(v3(100, true), new ReceivedPacket().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(64));
         inject(InstanceHarness.advert(2, 51, 100, 1, List.of("198.18.0.100"), null, false, PEER, GROUP));
         byte[] badType = v3(100, true);
         badType[0] = 0x32;
@@ -178,7 +180,7 @@ class VrrpInstanceTest {
         byte[] bad = good.clone();
         bad[2] = 1;
         six.transport.inject(bad, Hex.ip("fe80::1"), Hex.ip("ff02::12"));
-        six.transport.inject(bad, new PacketMetadata().source(Hex.ip("fe80::1")).destination(Hex.ip("ff02::12")).ttl(255)
+        six.transport.inject(bad, new ReceivedPacket().source(Hex.ip("fe80::1")).destination(Hex.ip("ff02::12")).ttl(255)
                 .checksumVerified(true));
         assertEquals(2, vrrp.counters().advertsReceived());
         assertEquals(1, vrrp.counters().dropped(DropReason.CHECKSUM));
@@ -190,7 +192,7 @@ class VrrpInstanceTest {
         Thread t = new Thread(() -> {
             for (int i = 0; i < 20; i++) {
                 h.transport.receiver.onPacket(ByteBuffer.wrap(v3(150, true)),
-                        new PacketMetadata().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(255));
+                        new ReceivedPacket().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(255));
             }
         });
         t.start();
@@ -316,7 +318,7 @@ class VrrpInstanceTest {
     @Test
     void wireLengthLongerThanDeliveredIsTruncated() throws Exception {
         VrrpInstance vrrp = startDefault();
-        h.transport.inject(v3(150, true), new PacketMetadata().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(255)
+        h.transport.inject(v3(150, true), new ReceivedPacket().source(Hex.ip(PEER)).destination(Hex.ip(GROUP)).ttl(255)
                 .wireLength(2000));
         assertEquals(1, vrrp.counters().dropped(DropReason.TRUNCATED));
     }

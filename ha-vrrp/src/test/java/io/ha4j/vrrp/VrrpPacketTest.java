@@ -1,5 +1,7 @@
 package io.ha4j.vrrp;
 
+import io.ha4j.vrrp.internal.Checksum;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -26,21 +26,38 @@ public final class RateLimitedLog {
 
     /** Logs at WARN unless {@code key} was logged less than one interval ago. */
     public void warn(String key, String format, Object... args) {
+        long suppressed = admit(key);
+        if (suppressed > 0) {
+            logger.warn(format + " (" + suppressed + " similar suppressed)", args);
+        } else if (suppressed == 0) {
+            logger.warn(format, args);
+        }
+    }
+
+    /**
+     * {@link #warn(String, String, Object...)} with one argument and no varargs array, for paths that hostile input
+     * can drive at packet rate: a suppressed call allocates nothing.
+     */
+    public void warn(String key, String format, Object arg) {
+        long suppressed = admit(key);
+        if (suppressed > 0) {
+            logger.warn(format + " (" + suppressed + " similar suppressed)", arg);
+        } else if (suppressed == 0) {
+            logger.warn(format, arg);
+        }
+    }
+
+    /** -1 if {@code key} is within its interval (counted as suppressed), else how many were suppressed before. */
+    private long admit(String key) {
         Window window = windows.computeIfAbsent(key, k -> new Window());
         long now = clock.nanoTime();
-        long suppressed;
         synchronized (window) {
             if (window.lastLogged != Long.MIN_VALUE && now - window.lastLogged < intervalNanos) {
                 window.suppressed.incrementAndGet();
-                return;
+                return -1;
             }
             window.lastLogged = now;
-            suppressed = window.suppressed.getAndSet(0);
-        }
-        if (suppressed > 0) {
-            logger.warn(format + " (" + suppressed + " similar suppressed)", args);
-        } else {
-            logger.warn(format, args);
+            return window.suppressed.getAndSet(0);
         }
     }
 

@@ -41,6 +41,18 @@ public final class Validation {
         return value;
     }
 
+    /**
+     * A required option that was never set: the one rule for every ha4j builder is an
+     * {@link IllegalStateException} at {@code build()} that names the option, e.g.
+     * {@code "virtualRouterId must be set (in [1, 255])"}.
+     */
+    public static <T> T required(String option, T value, String allowed) {
+        if (value == null) {
+            throw new IllegalStateException(option + " must be set" + (allowed.isEmpty() ? "" : " (" + allowed + ")"));
+        }
+        return value;
+    }
+
     /** Set-once options (Caffeine's builder rule): a second call is a programming error. */
     public static void setOnce(String option, Object current) {
         if (current != null) {

@@ -1,6 +1,6 @@
 package io.ha4j.vrrp.testing;
 
-import io.ha4j.vrrp.PacketMetadata;
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.vrrp.TransportSpec;
 import io.ha4j.vrrp.VrrpTransport;
 import java.net.InetAddress;
@@ -84,7 +84,7 @@ final class SimulatedTransport implements VrrpTransport {
         if (closed || r == null || router.isCrashed()) {
             return;
         }
-        PacketMetadata metadata = new PacketMetadata().source(from).destination(to).ttl(255);
+        ReceivedPacket metadata = new ReceivedPacket().source(from).destination(to).ttl(255);
         r.onPacket(ByteBuffer.wrap(bytes), metadata);
     }
 }

@@ -1,4 +1,4 @@
-package io.ha4j.vrrp;
+package io.ha4j.vrrp.internal;
 
 import java.nio.ByteBuffer;
 
@@ -21,62 +21,63 @@ import java.nio.ByteBuffer;
  * |   Authentication Data (8 bytes, v2 only: keepalived PASS)      |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
+ *
+ * <p>Internal: not API (see the package documentation).
  */
-final class VrrpPacket {
+public final class VrrpPacket {
 
-    static final int PROTOCOL = 112;
-    static final int HEADER_LENGTH = 8;
-    static final int AUTH_LENGTH = 8;
-    static final int TYPE_ADVERTISEMENT = 1;
-    static final int AUTH_NONE = 0;
-    static final int AUTH_PASS = 1;
-    static final int AUTH_AH = 2;
+    public static final int HEADER_LENGTH = 8;
+    public static final int AUTH_LENGTH = 8;
+    public static final int TYPE_ADVERTISEMENT = 1;
+    public static final int AUTH_NONE = 0;
+    public static final int AUTH_PASS = 1;
+    public static final int AUTH_AH = 2;
     /** Largest advert: v2/v3 header, 255 IPv6 addresses, v2 auth data. */
-    static final int MAX_LENGTH = HEADER_LENGTH + 255 * 16 + AUTH_LENGTH;
+    public static final int MAX_LENGTH = HEADER_LENGTH + 255 * 16 + AUTH_LENGTH;
 
     private VrrpPacket() {
     }
 
-    static int length(int version, int count, int addressLength) {
+    public static int length(int version, int count, int addressLength) {
         return HEADER_LENGTH + count * addressLength + (version == 2 ? AUTH_LENGTH : 0);
     }
 
-    static int version(ByteBuffer b, int off) {
+    public static int version(ByteBuffer b, int off) {
         return (b.get(off) >> 4) & 0xf;
     }
 
-    static int type(ByteBuffer b, int off) {
+    public static int type(ByteBuffer b, int off) {
         return b.get(off) & 0xf;
     }
 
-    static int virtualRouterId(ByteBuffer b, int off) {
+    public static int virtualRouterId(ByteBuffer b, int off) {
         return b.get(off + 1) & 0xff;
     }
 
-    static int priority(ByteBuffer b, int off) {
+    public static int priority(ByteBuffer b, int off) {
         return b.get(off + 2) & 0xff;
     }
 
-    static int count(ByteBuffer b, int off) {
+    public static int count(ByteBuffer b, int off) {
         return b.get(off + 3) & 0xff;
     }
 
     /** v2 only. */
-    static int authType(ByteBuffer b, int off) {
+    public static int authType(ByteBuffer b, int off) {
         return b.get(off + 4) & 0xff;
     }
 
     /** v2: seconds (byte 5); v3: centiseconds (12 bits of bytes 4-5). */
-    static int interval(ByteBuffer b, int off, int version) {
+    public static int interval(ByteBuffer b, int off, int version) {
         return version == 2 ? b.get(off + 5) & 0xff : b.getShort(off + 4) & 0x0fff;
     }
 
-    static int checksum(ByteBuffer b, int off) {
+    public static int checksum(ByteBuffer b, int off) {
         return b.getShort(off + 6) & 0xffff;
     }
 
     /** Offset of address {@code i}. */
-    static int addressOffset(int off, int i, int addressLength) {
+    public static int addressOffset(int off, int i, int addressLength) {
         return off + HEADER_LENGTH + i * addressLength;
     }
 
@@ -87,7 +88,7 @@ final class VrrpPacket {
      * @param addresses  {@code count} addresses back to back, each {@code addressLength} bytes
      * @param authData   v2 only: 8 bytes (keepalived PASS: the password, zero padded) or null for none
      */
-    static int encode(ByteBuffer b, int off, int version, int vrid, int priority, int interval,
+    public static int encode(ByteBuffer b, int off, int version, int vrid, int priority, int interval,
                       byte[] addresses, int count, int addressLength, int authType, byte[] authData) {
         b.put(off, (byte) ((version << 4) | TYPE_ADVERTISEMENT));
         b.put(off + 1, (byte) vrid);
@@ -113,7 +114,7 @@ final class VrrpPacket {
         return length(version, count, addressLength);
     }
 
-    static void putChecksum(ByteBuffer b, int off, int checksum) {
+    public static void putChecksum(ByteBuffer b, int off, int checksum) {
         b.putShort(off + 6, (short) checksum);
     }
 
@@ -124,7 +125,7 @@ final class VrrpPacket {
      * @param ipv6            whether to use the IPv6 pseudo-header (then {@code pseudoHeader} is ignored)
      * @param pseudoHeader    IPv4 v3 only: include the IPv4 pseudo-header
      */
-    static int computeChecksum(ByteBuffer b, int off, int length, boolean ipv6, boolean pseudoHeader,
+    public static int computeChecksum(ByteBuffer b, int off, int length, boolean ipv6, boolean pseudoHeader,
                                byte[] source, byte[] destination) {
         long sum;
         if (ipv6) {

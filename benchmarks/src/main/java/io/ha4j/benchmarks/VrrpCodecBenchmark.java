@@ -1,6 +1,6 @@
-package io.ha4j.vrrp;
+package io.ha4j.benchmarks;
 
-import io.ha4j.benchmarks.AbstractMicrobenchmark;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
  * the checksum, as a receiver does. Both work on a preallocated buffer and must allocate nothing
  * ({@code gc.alloc.rate.norm} ~ 0 with {@code -prof gc}).
  *
- * <p>It lives in {@code io.ha4j.vrrp} (a split package on the benchmark classpath) because the codec is
- * package-private; {@link io.ha4j.benchmarks.VrrpReceiveBenchmark} measures the same work through the public API.
+ * <p>The codec is reached through its entry point in {@code io.ha4j.vrrp.internal} (public, documented as not API);
+ * {@link VrrpReceiveBenchmark} measures the same work through the public API.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar VrrpCodecBenchmark -prof gc -f 1 -wi 2 -i 3 -w 2s -r 3s}
  */
