@@ -4,19 +4,56 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects the {@link Diagnostic}s of one run (both files), in the order they were found. Not thread-safe:
- * parsing and mapping run on one thread.
+ * Collects the {@link Diagnostic}s of one run (both files), in the order they were found, and is the one
+ * place both parsers and the mapper report through. Not thread-safe: parsing and mapping run on one thread.
  */
 public final class Diagnostics {
 
     private final List<Diagnostic> all = new ArrayList<>();
+    private int errorCount;
 
     public void error(String file, int line, String keyword, String message) {
-        all.add(new Diagnostic(Diagnostic.Severity.ERROR, file, line, keyword, message));
+        report(Diagnostic.Severity.ERROR, file, line, keyword, message);
     }
 
     public void warn(String file, int line, String keyword, String message) {
-        all.add(new Diagnostic(Diagnostic.Severity.WARNING, file, line, keyword, message));
+        report(Diagnostic.Severity.WARNING, file, line, keyword, message);
+    }
+
+    void report(Diagnostic.Severity severity, String file, int line, String keyword, String message) {
+        all.add(new Diagnostic(severity, file, line, keyword, message));
+        if (severity == Diagnostic.Severity.ERROR) {
+            errorCount++;
+        }
+    }
+
+    void error(Origin at, String keyword, String message) {
+        error(at.file(), at.line(), keyword, message);
+    }
+
+    void warn(Origin at, String keyword, String message) {
+        warn(at.file(), at.line(), keyword, message);
+    }
+
+    /** An error about {@code line}, named by its keyword. */
+    void error(ConfigLine line, String message) {
+        error(line.file(), line.line(), line.keyword(), message);
+    }
+
+    /** A warning about {@code line}, named by its keyword. */
+    void warn(ConfigLine line, String message) {
+        warn(line.file(), line.line(), line.keyword(), message);
+    }
+
+    /** Reports an error unless {@code line} has exactly {@code count} words after its keyword. */
+    boolean expectArgs(ConfigLine line, int count) {
+        int given = line.args().size();
+        if (given == count) {
+            return true;
+        }
+        error(line, count == 0 ? "takes no argument, got " + given
+                : "needs exactly " + count + " argument" + (count == 1 ? "" : "s") + ", got " + given);
+        return false;
     }
 
     public List<Diagnostic> all() {
@@ -32,11 +69,16 @@ public final class Diagnostics {
     }
 
     public boolean hasErrors() {
-        return all.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+        return errorCount > 0;
+    }
+
+    /** Errors so far; a section parser compares it before and after to know whether it added any. */
+    public int errorCount() {
+        return errorCount;
     }
 
     @Override
     public String toString() {
-        return all.size() + " diagnostics (" + errors().size() + " errors)";
+        return all.size() + " diagnostics (" + errorCount + " errors)";
     }
 }
