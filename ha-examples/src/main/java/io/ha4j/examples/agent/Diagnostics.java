@@ -9,8 +9,15 @@ import java.util.List;
  */
 public final class Diagnostics {
 
+    /**
+     * How many findings are kept and listed; the rest are only counted. A hostile file can have a million
+     * bad lines, and a million lines of errors help nobody (the first ones show what is wrong).
+     */
+    public static final int MAX_LISTED = 1000;
+
     private final List<Diagnostic> all = new ArrayList<>();
     private int errorCount;
+    private int warningCount;
 
     public void error(String file, int line, String keyword, String message) {
         report(Diagnostic.Severity.ERROR, file, line, keyword, message);
@@ -21,9 +28,13 @@ public final class Diagnostics {
     }
 
     void report(Diagnostic.Severity severity, String file, int line, String keyword, String message) {
-        all.add(new Diagnostic(severity, file, line, keyword, message));
+        if (all.size() < MAX_LISTED) {
+            all.add(new Diagnostic(severity, file, line, keyword, message));
+        }
         if (severity == Diagnostic.Severity.ERROR) {
             errorCount++;
+        } else {
+            warningCount++;
         }
     }
 
@@ -56,6 +67,7 @@ public final class Diagnostics {
         return false;
     }
 
+    /** The findings kept, at most {@link #MAX_LISTED}, in the order found. */
     public List<Diagnostic> all() {
         return List.copyOf(all);
     }
@@ -72,13 +84,22 @@ public final class Diagnostics {
         return errorCount > 0;
     }
 
-    /** Errors so far; a section parser compares it before and after to know whether it added any. */
+    /** Errors so far, listed or not; a section parser compares it before and after to know whether it added any. */
     public int errorCount() {
         return errorCount;
     }
 
+    public int warningCount() {
+        return warningCount;
+    }
+
+    /** Findings counted but not kept (past {@link #MAX_LISTED}). */
+    public int unlisted() {
+        return errorCount + warningCount - all.size();
+    }
+
     @Override
     public String toString() {
-        return all.size() + " diagnostics (" + errorCount + " errors)";
+        return (errorCount + warningCount) + " diagnostics (" + errorCount + " errors)";
     }
 }

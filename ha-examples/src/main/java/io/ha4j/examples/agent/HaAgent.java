@@ -96,18 +96,22 @@ public final class HaAgent {
         Diagnostics diagnostics = new Diagnostics();
         Optional<AgentPlan> plan = load(options, diagnostics, vrrpTransport);
         diagnostics.all().forEach(err::println);
+        if (diagnostics.unlisted() > 0) {
+            err.println("ha-agent: " + diagnostics.unlisted() + " more error(s) and warning(s) not listed; the first "
+                    + Diagnostics.MAX_LISTED + " are above");
+        }
         if (options.check()) {
             plan.ifPresent(p -> p.closeNotifyScripts(Duration.ZERO));
             if (diagnostics.hasErrors() || plan.isEmpty()) {
-                out.println("Configuration file is invalid: " + diagnostics.errors().size() + " error(s), "
-                        + diagnostics.warnings().size() + " warning(s)");
+                out.println("Configuration file is invalid: " + diagnostics.errorCount() + " error(s), "
+                        + diagnostics.warningCount() + " warning(s)");
                 return 1;
             }
             out.println("Configuration file is valid");
             return 0;
         }
         if (diagnostics.hasErrors() || plan.isEmpty()) {
-            err.println("ha-agent: not started: the configuration has " + diagnostics.errors().size() + " error(s)");
+            err.println("ha-agent: not started: the configuration has " + diagnostics.errorCount() + " error(s)");
             return 1;
         }
         return runUntilStopped(plan.get());

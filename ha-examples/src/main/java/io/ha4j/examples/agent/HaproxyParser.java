@@ -7,9 +7,6 @@ import io.ha4j.examples.agent.HaproxyConfig.Server;
 import io.ha4j.examples.agent.HaproxyLexer.Line;
 import io.ha4j.examples.agent.HaproxyProxyDraft.Kind;
 import io.ha4j.examples.agent.HaproxyServerSection.ServerDraft;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +44,12 @@ import java.util.Set;
  * {@link HaproxyStatsSection}; the checks they share are {@link HaproxySyntax}.
  */
 public final class HaproxyParser {
+
+    /**
+     * The largest haproxy.cfg read: above real files (a server line is about 60 bytes, so 10,000 servers
+     * take 600 KiB), and small enough that parsing a hostile file stays within a small heap.
+     */
+    static final long MAX_FILE_BYTES = 2 * 1024 * 1024;
 
     private static final String PROCESS = "concerns HAProxy's own process; ha4j runs inside this JVM; ignored";
 
@@ -102,14 +105,12 @@ public final class HaproxyParser {
 
     /** Parses {@code file}, expanding {@code "${NAME}"} from the process environment. */
     public static HaproxyConfig parse(Path file, Diagnostics diagnostics) {
-        List<String> text;
-        try {
-            text = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            diagnostics.error(file.toString(), 0, "file", "cannot read: " + e);
-            return new HaproxyConfig(file.toString(), HaproxyConfig.Global.DEFAULTS, List.of(), List.of(), List.of());
+        String name = file.toString();
+        Optional<List<String>> text = ConfigFiles.readLines(file, name, MAX_FILE_BYTES, new Origin(name, 0), "file", diagnostics);
+        if (text.isEmpty()) {
+            return new HaproxyConfig(name, HaproxyConfig.Global.DEFAULTS, List.of(), List.of(), List.of());
         }
-        return parse(file.toString(), String.join("\n", text), System.getenv(), diagnostics);
+        return new HaproxyParser(name, diagnostics).build(HaproxyLexer.lines(name, text.get(), System.getenv(), diagnostics));
     }
 
     /** Parses {@code text} as if it were a file called {@code name}, expanding {@code "${NAME}"} from {@code environment}. */

@@ -32,8 +32,7 @@ final class Values {
         } catch (NumberFormatException e) {
             // reported below with the range
         }
-        diagnostics.error(at.file(), at.line(), keyword, "must be an integer in [" + min + ", " + max + "], was '" + text + "'"
-                + placeholderHint(text));
+        diagnostics.error(at.file(), at.line(), keyword, "must be an integer in [" + min + ", " + max + "], was " + shown(text));
         return OptionalInt.empty();
     }
 
@@ -54,7 +53,7 @@ final class Values {
             // reported below with the range
         }
         diagnostics.error(at.file(), at.line(), keyword, "must be a number of seconds in [" + seconds(min) + ", "
-                + seconds(max) + "], was '" + text + "'" + placeholderHint(text));
+                + seconds(max) + "], was " + shown(text));
         return Optional.empty();
     }
 
@@ -85,7 +84,7 @@ final class Values {
         }
         diagnostics.error(at.file(), at.line(), keyword, "must be a time (a number, default unit ms, or with us/ms/s/m/h/d) in ["
                 + io.ha4j.core.internal.Validation.format(min) + ", " + io.ha4j.core.internal.Validation.format(max)
-                + "], was '" + text + "'" + placeholderHint(text));
+                + "], was " + shown(text));
         return Optional.empty();
     }
 
@@ -96,8 +95,13 @@ final class Values {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        diagnostics.error(at.file(), at.line(), keyword, "must be an IPv4 or IPv6 address, was '" + text + "'" + placeholderHint(text));
+        diagnostics.error(at.file(), at.line(), keyword, "must be an IPv4 or IPv6 address, was " + shown(text));
         return Optional.empty();
+    }
+
+    /** A bad value as an error quotes it: cut when long, with a hint when it looks like a template placeholder. */
+    static String shown(String text) {
+        return "'" + Diagnostic.shorten(text, Diagnostic.MAX_KEYWORD_CHARS) + "'" + placeholderHint(text);
     }
 
     static String placeholderHint(String text) {
