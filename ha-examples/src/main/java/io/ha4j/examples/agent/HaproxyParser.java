@@ -7,9 +7,12 @@ import io.ha4j.examples.agent.HaproxyConfig.Server;
 import io.ha4j.examples.agent.HaproxyLexer.Line;
 import io.ha4j.examples.agent.HaproxyProxyDraft.Kind;
 import io.ha4j.examples.agent.HaproxyServerSection.ServerDraft;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +39,8 @@ import java.util.Set;
  *
  * <p>Not supported (errors): {@code mode http} proxies (ha4j balances at layer 4), TLS termination on
  * {@code bind}, TLS towards servers ({@code ssl}), ACL-based routing ({@code use_backend}), PROXY protocol,
- * {@code tcp-check} rules and other sections (peers, resolvers, userlist...).
+ * {@code tcp-check} rules and other sections (peers, resolvers, userlist...), and two listeners on the same
+ * address and port (HAProxy accepts that and splits connections between them; see {@link #checkBindClashes}).
  *
  * <p>This class reads the section structure, {@code global}, and assembles frontends and backends at the end;
  * the lines inside a proxy section are read by {@link HaproxyProxySection}, which hands {@code server},
@@ -278,6 +282,7 @@ public final class HaproxyParser {
                 diagnostics.error(at, "default_backend", "no backend called '" + f.defaultBackend() + "'");
             }
         }
+        checkBindClashes(frontends, stats);
         for (Backend b : backends) {
             if (frontends.stream().noneMatch(f -> f.defaultBackend().equals(b.name()))) {
                 diagnostics.warn(b.origin(), "backend", "backend '" + b.name() + "' is used by no frontend; ha4j does not run it");
@@ -286,12 +291,40 @@ public final class HaproxyParser {
         if (caBaseOrigin != null && backends.stream().flatMap(b -> b.servers().stream()).noneMatch(s -> s.caFile().isPresent())) {
             diagnostics.warn(caBaseOrigin, "ca-base", "no server has a ca-file for it to apply to; ignored");
         }
-        if (frontends.isEmpty() && stats.isEmpty() && !diagnostics.hasErrors()) {
-            diagnostics.warn(file, 0, "frontend", "the configuration defines no frontend; there is nothing to run");
-        }
         HaproxyConfig.Global global = new HaproxyConfig.Global(globalMaxConn == null ? OptionalInt.empty() : OptionalInt.of(globalMaxConn),
                 Optional.ofNullable(hardStopAfter));
         return new HaproxyConfig(file, global, frontends, backends, stats);
+    }
+
+    /**
+     * Two listeners on one address and port (or one on {@code *} and one on an address, same port) are an
+     * error naming both. HAProxy accepts this and lets the kernel's {@code SO_REUSEPORT} split the connections
+     * between the two proxies, which is never what such a file meant; the agent refuses it instead.
+     */
+    private void checkBindClashes(List<Frontend> frontends, List<HaproxyConfig.Stats> stats) {
+        record Listener(String proxy, HaproxyConfig.Bind bind) {
+        }
+        List<Listener> all = new ArrayList<>();
+        frontends.forEach(f -> f.binds().forEach(b -> all.add(new Listener(f.name(), b))));
+        stats.forEach(st -> st.binds().forEach(b -> all.add(new Listener(st.name(), b))));
+        Map<Integer, Map<Optional<InetAddress>, Listener>> byPort = new HashMap<>();
+        for (Listener l : all) {
+            Map<Optional<InetAddress>, Listener> onPort = byPort.computeIfAbsent(l.bind().port(), p -> new LinkedHashMap<>());
+            Listener earlier = onPort.get(l.bind().address());
+            if (earlier == null) {
+                earlier = onPort.get(Optional.<InetAddress>empty());
+            }
+            if (earlier == null && l.bind().address().isEmpty() && !onPort.isEmpty()) {
+                earlier = onPort.values().iterator().next();
+            }
+            if (earlier != null) {
+                diagnostics.error(l.bind().origin(), "bind", "'" + l.proxy() + "' listens on " + l.bind() + ", and so does '"
+                        + earlier.proxy() + "' on " + earlier.bind() + " (" + earlier.bind().origin() + "): one address and port "
+                        + "can have one listener");
+            } else {
+                onPort.put(l.bind().address(), l);
+            }
+        }
     }
 
     private Optional<Frontend> frontend(HaproxyProxyDraft p) {

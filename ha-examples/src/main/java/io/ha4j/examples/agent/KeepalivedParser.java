@@ -151,9 +151,6 @@ public final class KeepalivedParser {
             }
             instances.add(y);
         }
-        if (instances.isEmpty() && !diagnostics.hasErrors()) {
-            diagnostics.warn(file, 0, "vrrp_instance", "the configuration defines no vrrp_instance; there is nothing to run");
-        }
         List<KeepalivedConfig.SyncGroup> groups = new ArrayList<>();
         Set<String> grouped = new HashSet<>();
         for (KeepalivedStatement st : syncGroupStatements) {
