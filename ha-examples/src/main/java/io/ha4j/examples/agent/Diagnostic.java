@@ -23,7 +23,7 @@ public record Diagnostic(Severity severity, String file, int line, String keywor
     static final int MAX_MESSAGE_CHARS = 1000;
 
     /**
-     * Keyword and message are made printable (control characters as {@code \xNN}, so binary input cannot
+     * An empty keyword (a {@code ""} word in the file) is shown as {@code ""}; keyword and message are made printable (control characters as {@code \xNN}, so binary input cannot
      * drive a terminal) and cut to {@link #MAX_KEYWORD_CHARS} and {@link #MAX_MESSAGE_CHARS}.
      */
     public Diagnostic {
@@ -32,7 +32,7 @@ public record Diagnostic(Severity severity, String file, int line, String keywor
         Objects.requireNonNull(keyword, "keyword");
         Objects.requireNonNull(message, "message");
         file = shorten(file, MAX_MESSAGE_CHARS);
-        keyword = shorten(keyword, MAX_KEYWORD_CHARS);
+        keyword = keyword.isEmpty() ? "\"\"" : shorten(keyword, MAX_KEYWORD_CHARS); // an empty quoted word, as written
         message = shorten(message, MAX_MESSAGE_CHARS);
     }
 

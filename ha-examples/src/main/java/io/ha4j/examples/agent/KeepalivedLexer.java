@@ -37,6 +37,8 @@ import java.util.Optional;
 final class KeepalivedLexer {
 
     static final int MAX_INCLUDE_DEPTH = 8;
+    /** Deepest block nesting read; real files nest 3 deep ({@code vrrp_instance { authentication { } }}). */
+    static final int MAX_BLOCK_DEPTH = 16;
     static final int MAX_FILES = 256;
     static final long MAX_FILE_BYTES = 1024 * 1024;
     static final long MAX_TOTAL_BYTES = 2 * 1024 * 1024;
@@ -82,7 +84,7 @@ final class KeepalivedLexer {
         if (!lexer.readFile(file, name, new Origin(name, 0), "file")) {
             return List.of();
         }
-        return lexer.statements(null);
+        return lexer.statements(null, 0);
     }
 
     /** Parses text that is not in a file (tests, stdin); {@code include} resolves against the working directory. */
@@ -90,7 +92,7 @@ final class KeepalivedLexer {
         KeepalivedLexer lexer = new KeepalivedLexer(diagnostics);
         lexer.reading.push(new Reading(Path.of(name).toAbsolutePath(), name));
         lexer.tokenize(name, text.lines().toList(), Path.of("").toAbsolutePath());
-        return lexer.statements(null);
+        return lexer.statements(null, 0);
     }
 
     /**
@@ -258,7 +260,7 @@ final class KeepalivedLexer {
      * Builds statements until the end of the input ({@code opener == null}) or until the {@code }} that
      * closes the block {@code opener} started.
      */
-    private List<KeepalivedStatement> statements(KeepalivedStatementDraft opener) {
+    private List<KeepalivedStatement> statements(KeepalivedStatementDraft opener, int depth) {
         List<KeepalivedStatement> out = new ArrayList<>();
         KeepalivedStatementDraft current = null;
         KeepalivedStatementDraft previous = null;
@@ -290,7 +292,14 @@ final class KeepalivedLexer {
                     }
                 }
                 owner.hasBlock = true;
-                owner.block.addAll(statements(owner));
+                if (depth >= MAX_BLOCK_DEPTH) {
+                    diagnostics.error(open.file(), open.line(), "{", "blocks nest more than " + MAX_BLOCK_DEPTH
+                            + " deep; this block is skipped");
+                    skipBlock();
+                    owner.discard = true;
+                } else {
+                    owner.block.addAll(statements(owner, depth + 1));
+                }
                 if (!owner.discard) {
                     out.add(owner.build());
                 }
@@ -315,6 +324,19 @@ final class KeepalivedLexer {
                     "the block opened here is not closed by '}' before the end of the input");
         }
         return out;
+    }
+
+    /** Skips to the '}' that closes the block just opened, without recursion (a hostile file may nest 100,000 deep). */
+    private void skipBlock() {
+        int open = 1;
+        while (position < tokens.size() && open > 0) {
+            Token t = tokens.get(position++);
+            if (t instanceof Open) {
+                open++;
+            } else if (t instanceof Close) {
+                open--;
+            }
+        }
     }
 
     private static final class KeepalivedStatementDraft {

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 final class Values {
 
+    /** No valid number is longer; a longer word is refused before it reaches {@link BigDecimal}. */
+    private static final int MAX_NUMBER_CHARS = 40;
+
     private static final Pattern HAPROXY_TIME = Pattern.compile("(\\d+)(us|ms|s|m|h|d)?");
 
     private final Diagnostics diagnostics;
@@ -42,6 +45,9 @@ final class Values {
      */
     Optional<Duration> seconds(Origin at, String keyword, String text, Duration min, Duration max) {
         try {
+            if (text.length() > MAX_NUMBER_CHARS) {
+                throw new NumberFormatException("too long"); // BigDecimal parses a million digits in quadratic time
+            }
             BigDecimal seconds = new BigDecimal(text);
             if (seconds.scale() <= 6) {
                 Duration d = Duration.ofNanos(seconds.movePointRight(9).longValueExact());
