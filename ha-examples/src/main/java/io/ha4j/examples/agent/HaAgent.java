@@ -2,16 +2,20 @@ package io.ha4j.examples.agent;
 
 import io.ha4j.core.HaCluster;
 import io.ha4j.core.HaComponent;
+import io.ha4j.core.HaStartException;
 import io.ha4j.core.VipManager;
 import io.ha4j.netlink.LinuxVipManager;
 import io.ha4j.vrrp.RawSocketTransport;
 import io.ha4j.vrrp.VrrpTransport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,18 +100,22 @@ public final class HaAgent {
         Diagnostics diagnostics = new Diagnostics();
         Optional<AgentPlan> plan = load(options, diagnostics, vrrpTransport);
         diagnostics.all().forEach(err::println);
+        if (diagnostics.unlisted() > 0) {
+            err.println("ha-agent: " + diagnostics.unlisted() + " more error(s) and warning(s) not listed; the first "
+                    + Diagnostics.MAX_LISTED + " are above");
+        }
         if (options.check()) {
             plan.ifPresent(p -> p.closeNotifyScripts(Duration.ZERO));
             if (diagnostics.hasErrors() || plan.isEmpty()) {
-                out.println("Configuration file is invalid: " + diagnostics.errors().size() + " error(s), "
-                        + diagnostics.warnings().size() + " warning(s)");
+                out.println("Configuration file is invalid: " + diagnostics.errorCount() + " error(s), "
+                        + diagnostics.warningCount() + " warning(s)");
                 return 1;
             }
             out.println("Configuration file is valid");
             return 0;
         }
         if (diagnostics.hasErrors() || plan.isEmpty()) {
-            err.println("ha-agent: not started: the configuration has " + diagnostics.errors().size() + " error(s)");
+            err.println("ha-agent: not started: the configuration has " + diagnostics.errorCount() + " error(s)");
             return 1;
         }
         return runUntilStopped(plan.get());
@@ -156,29 +164,54 @@ public final class HaAgent {
         if (diagnostics.hasErrors()) {
             return Optional.empty();
         }
-        keepalived.ifPresent(k -> warnAboutMissingInterfaces(k, diagnostics));
+        requireSomethingToRun(keepalived, haproxy, diagnostics);
+        keepalived.ifPresent(k -> checkInterfaces(k, options.check() ? Diagnostic.Severity.WARNING : Diagnostic.Severity.ERROR,
+                diagnostics));
+        if (diagnostics.hasErrors()) {
+            return Optional.empty();
+        }
         AgentPlan plan = new AgentMapper(diagnostics, vrrpTransport).map(keepalived, haproxy);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(plan);
     }
 
     /**
-     * A warning, not an error, like {@code keepalived --config-test}: the files may be checked on another
-     * machine than the one they are for. A real run fails at start on a missing interface anyway.
+     * A configuration with no VRRP instance and no listener would run forever doing nothing: an error, as
+     * HAProxy refuses a configuration without a listener ("will not start (no listener)", exit 2; the agent
+     * exits 1 for every configuration error). When only one of two files is empty, that is a warning.
      */
-    private static void warnAboutMissingInterfaces(KeepalivedConfig config, Diagnostics diagnostics) {
+    private static void requireSomethingToRun(Optional<KeepalivedConfig> keepalived, Optional<HaproxyConfig> haproxy,
+            Diagnostics diagnostics) {
+        boolean vrrp = keepalived.map(k -> !k.instances().isEmpty()).orElse(false);
+        boolean listeners = haproxy.map(h -> !h.frontends().isEmpty() || !h.stats().isEmpty()).orElse(false);
+        Diagnostic.Severity severity = vrrp || listeners ? Diagnostic.Severity.WARNING : Diagnostic.Severity.ERROR;
+        String consequence = severity == Diagnostic.Severity.ERROR ? "; there is nothing to run" : "";
+        keepalived.filter(k -> k.instances().isEmpty()).ifPresent(k -> diagnostics.report(severity, k.file(), 0, "vrrp_instance",
+                "the configuration defines no vrrp_instance" + consequence));
+        haproxy.filter(h -> h.frontends().isEmpty() && h.stats().isEmpty()).ifPresent(h -> diagnostics.report(severity, h.file(), 0,
+                "frontend", "the configuration defines no frontend or listen section with a bind (HAProxy: no listener)"
+                        + consequence));
+    }
+
+    /**
+     * A missing interface is a warning in {@code --check}, like {@code keepalived --config-test}: the files may
+     * be checked on another machine than the one they are for. A real run cannot start without it, so there it
+     * is an error, reported with the file and line before anything starts.
+     */
+    private static void checkInterfaces(KeepalivedConfig config, Diagnostic.Severity severity, Diagnostics diagnostics) {
         for (KeepalivedConfig.Instance i : config.instances()) {
-            List<String> names = new java.util.ArrayList<>();
+            Set<String> names = new LinkedHashSet<>();
             names.add(i.interfaceName());
             i.trackInterfaces().forEach(t -> names.add(t.name()));
             i.virtualAddresses().forEach(v -> v.device().ifPresent(names::add));
-            for (String name : new java.util.LinkedHashSet<>(names)) {
+            for (String name : names) {
                 try {
-                    if (java.net.NetworkInterface.getByName(name) == null) {
-                        diagnostics.warn(i.origin().file(), i.origin().line(), "interface", "'" + i.name() + "' uses interface "
-                                + name + ", which does not exist on this host");
+                    if (NetworkInterface.getByName(name) == null) {
+                        diagnostics.report(severity, i.origin().file(), i.origin().line(), "interface", "'" + i.name()
+                                + "' uses interface " + name + ", which does not exist on this host");
                     }
-                } catch (java.net.SocketException e) {
-                    diagnostics.warn(i.origin().file(), i.origin().line(), "interface", "cannot list interfaces: " + e.getMessage());
+                } catch (SocketException e) {
+                    diagnostics.report(severity, i.origin().file(), i.origin().line(), "interface", "cannot list interfaces: "
+                            + e.getMessage());
                 }
             }
         }
@@ -212,8 +245,8 @@ public final class HaAgent {
         try {
             cluster.start();
         } catch (RuntimeException e) {
-            err.println("ha-agent: failed to start: " + e.getMessage() + startHint(e));
-            LOG.error("Failed to start", e);
+            err.println("ha-agent: failed to start" + startFailure(e));
+            LOG.debug("Start failure in full", e);
             Runtime.getRuntime().removeShutdownHook(hook);
             plan.closeNotifyScripts(NOTIFY_DEADLINE);
             vipManager.ifPresent(HaAgent::closeQuietly);
@@ -227,6 +260,21 @@ public final class HaAgent {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * One line for a failed start: the component and the innermost cause's message (the operator's problem,
+     * e.g. "Address already in use"), without exception class names or a stack trace (that is logged at
+     * debug level), then a hint from {@link #startHint}.
+     */
+    static String startFailure(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String component = failure instanceof HaStartException s ? " component '" + s.component() + "'" : "";
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return component + ": " + Diagnostic.shorten(message, Diagnostic.MAX_MESSAGE_CHARS) + startHint(failure);
     }
 
     /** What to do about the start failures a keepalived + HAProxy user is likely to meet. */

@@ -15,21 +15,19 @@ import java.util.Map;
 final class HaproxyLexer {
 
     /** One non-empty line. */
-    record Line(String file, int line, List<String> words) {
+    record Line(String file, int line, List<String> words) implements ConfigLine {
         Line {
             words = List.copyOf(words);
         }
 
-        String keyword() {
+        @Override
+        public String keyword() {
             return words.get(0);
         }
 
-        List<String> args() {
+        @Override
+        public List<String> args() {
             return words.subList(1, words.size());
-        }
-
-        Origin origin() {
-            return new Origin(file, line);
         }
     }
 

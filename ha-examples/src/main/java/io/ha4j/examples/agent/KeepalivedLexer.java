@@ -1,12 +1,13 @@
 package io.ha4j.examples.agent;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns {@code keepalived.conf} text into a tree of {@link KeepalivedStatement}s.
@@ -22,12 +23,25 @@ import java.util.List;
  * ({@code *}, {@code ?}, {@code [...]} in the last path element), relative paths are resolved against the
  * directory of the file that includes them, matches are read in name order, and statements of an included
  * file keep their own file name and line numbers in diagnostics. A glob that matches nothing is a warning;
- * a named file that does not exist is an error. Includes nest at most {@value #MAX_INCLUDE_DEPTH} deep,
- * which also stops include cycles.
+ * a named file that does not exist is an error.
+ *
+ * <p>Bounds, so that no configuration can make the agent loop, hang or run out of memory (keepalived 2.2.7
+ * itself follows a file that includes its own directory's {@code *.conf} until it runs out of file
+ * descriptors, printing an error per open that fails): a file that includes itself, directly or through
+ * others, is an include cycle, reported once with the chain of files, after which no further include is
+ * followed; includes nest at most {@value #MAX_INCLUDE_DEPTH} deep; one configuration reads at most
+ * {@value #MAX_FILES} files (counting a file included twice twice) and {@value #MAX_TOTAL_BYTES} bytes in all;
+ * each file is a regular UTF-8 text file of at most {@value #MAX_FILE_BYTES} bytes ({@link ConfigFiles}).
+ * Real keepalived.conf files are a few kilobytes.
  */
 final class KeepalivedLexer {
 
     static final int MAX_INCLUDE_DEPTH = 8;
+    /** Deepest block nesting read; real files nest 3 deep ({@code vrrp_instance { authentication { } }}). */
+    static final int MAX_BLOCK_DEPTH = 16;
+    static final int MAX_FILES = 256;
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+    static final long MAX_TOTAL_BYTES = 2 * 1024 * 1024;
 
     private sealed interface Token permits Word, Open, Close, EndOfLine {
         String file();
@@ -47,9 +61,17 @@ final class KeepalivedLexer {
     private record EndOfLine(String file, int line) implements Token {
     }
 
+    /** A file being read, for cycle detection and for naming the chain. */
+    private record Reading(Path realPath, String name) {
+    }
+
     private final Diagnostics diagnostics;
     private final List<Token> tokens = new ArrayList<>();
+    private final ArrayDeque<Reading> reading = new ArrayDeque<>();
     private int position;
+    private int filesRead;
+    private long bytesRead;
+    private boolean includesStopped;
 
     private KeepalivedLexer(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
@@ -59,28 +81,78 @@ final class KeepalivedLexer {
     static List<KeepalivedStatement> read(Path file, Diagnostics diagnostics) {
         KeepalivedLexer lexer = new KeepalivedLexer(diagnostics);
         String name = file.toString();
-        try {
-            lexer.tokenize(name, Files.readAllLines(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
-        } catch (IOException e) {
-            diagnostics.error(name, 0, "file", "cannot read: " + e);
+        if (!lexer.readFile(file, name, new Origin(name, 0), "file")) {
             return List.of();
         }
-        return lexer.statements(null);
+        return lexer.statements(null, 0);
     }
 
     /** Parses text that is not in a file (tests, stdin); {@code include} resolves against the working directory. */
     static List<KeepalivedStatement> read(String name, String text, Diagnostics diagnostics) {
         KeepalivedLexer lexer = new KeepalivedLexer(diagnostics);
-        lexer.tokenize(name, text.lines().toList(), Path.of("").toAbsolutePath(), 0);
-        return lexer.statements(null);
+        lexer.reading.push(new Reading(Path.of(name).toAbsolutePath(), name));
+        lexer.tokenize(name, text.lines().toList(), Path.of("").toAbsolutePath());
+        return lexer.statements(null, 0);
     }
 
-    private void tokenize(String file, List<String> lines, Path directory, int depth) {
+    /**
+     * Reads one file within the bounds (see the class comment), reporting at {@code reportedAt}; false when it
+     * was not read.
+     */
+    private boolean readFile(Path file, String name, Origin reportedAt, String keyword) {
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            diagnostics.error(reportedAt, keyword, (reportedAt.line() == 0 ? "" : name + ": ") + "cannot read: "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+            return false;
+        }
+        if (reading.stream().anyMatch(o -> o.realPath().equals(real))) {
+            StringBuilder chain = new StringBuilder();
+            reading.descendingIterator().forEachRemaining(o -> chain.append(o.name()).append(" -> "));
+            stopIncludes(reportedAt, "include cycle: " + chain + name + " includes itself again; no include is followed from here on");
+            return false;
+        }
+        if (filesRead >= MAX_FILES) {
+            stopIncludes(reportedAt, "more than " + MAX_FILES + " files read for one configuration (counting repeats); "
+                    + "no include is followed from here on");
+            return false;
+        }
+        long budget = Math.min(MAX_FILE_BYTES, MAX_TOTAL_BYTES - bytesRead);
+        Optional<List<String>> lines = ConfigFiles.readLines(real, name, budget, reportedAt, keyword, diagnostics);
+        if (lines.isEmpty()) {
+            if (budget < MAX_FILE_BYTES) {
+                stopIncludes(reportedAt, "the included files add up to more than " + ConfigFiles.size(MAX_TOTAL_BYTES)
+                        + "; no include is followed from here on");
+            }
+            return false;
+        }
+        filesRead++;
+        bytesRead += lines.get().stream().mapToLong(l -> l.length() + 1L).sum();
+        reading.push(new Reading(real, name));
+        try {
+            tokenize(name, lines.get(), real.getParent());
+        } finally {
+            reading.pop();
+        }
+        return true;
+    }
+
+    /** Reports why includes stop, once: after a cycle or an exhausted bound every further include would fail the same way. */
+    private void stopIncludes(Origin at, String message) {
+        if (!includesStopped) {
+            includesStopped = true;
+            diagnostics.error(at, "include", message);
+        }
+    }
+
+    private void tokenize(String file, List<String> lines, Path directory) {
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             List<Token> lineTokens = splitLine(file, lineNo, lines.get(i));
             if (!lineTokens.isEmpty() && lineTokens.get(0) instanceof Word w && w.text().equals("include")) {
-                include(file, lineNo, lineTokens, directory, depth);
+                include(file, lineNo, lineTokens, directory);
                 continue;
             }
             tokens.addAll(lineTokens);
@@ -127,14 +199,17 @@ final class KeepalivedLexer {
         return out;
     }
 
-    private void include(String file, int lineNo, List<Token> lineTokens, Path directory, int depth) {
+    private void include(String file, int lineNo, List<Token> lineTokens, Path directory) {
         if (lineTokens.size() < 2) {
             diagnostics.error(file, lineNo, "include", "needs a file name or glob");
             return;
         }
-        if (depth >= MAX_INCLUDE_DEPTH) {
-            diagnostics.error(file, lineNo, "include", "includes nest more than " + MAX_INCLUDE_DEPTH
-                    + " deep (an include cycle?); not followed");
+        if (includesStopped) {
+            return;
+        }
+        Origin at = new Origin(file, lineNo);
+        if (reading.size() > MAX_INCLUDE_DEPTH) {
+            stopIncludes(at, "includes nest more than " + MAX_INCLUDE_DEPTH + " deep; no include is followed from here on");
             return;
         }
         for (Token t : lineTokens.subList(1, lineTokens.size())) {
@@ -143,11 +218,10 @@ final class KeepalivedLexer {
                 continue;
             }
             for (Path target : resolve(file, lineNo, directory, w.text())) {
-                try {
-                    tokenize(target.toString(), Files.readAllLines(target, StandardCharsets.UTF_8), target.getParent(), depth + 1);
-                } catch (IOException e) {
-                    diagnostics.error(file, lineNo, "include", "cannot read " + target + ": " + e);
+                if (includesStopped) {
+                    return;
                 }
+                readFile(target, target.toString(), at, "include");
             }
         }
     }
@@ -156,7 +230,7 @@ final class KeepalivedLexer {
         Path path = directory.resolve(pattern);
         String last = path.getFileName() == null ? "" : path.getFileName().toString();
         if (last.chars().noneMatch(ch -> ch == '*' || ch == '?' || ch == '[')) {
-            if (!Files.isRegularFile(path)) {
+            if (!Files.exists(path)) {
                 diagnostics.error(file, lineNo, "include", "no such file: " + path);
                 return List.of();
             }
@@ -167,8 +241,8 @@ final class KeepalivedLexer {
         if (parent != null && Files.isDirectory(parent)) {
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(parent, last)) {
                 stream.forEach(p -> {
-                    if (Files.isRegularFile(p)) {
-                        matches.add(p);
+                    if (!Files.isDirectory(p)) {
+                        matches.add(p); // anything else but a regular file is reported when it is read
                     }
                 });
             } catch (IOException e) {
@@ -186,7 +260,7 @@ final class KeepalivedLexer {
      * Builds statements until the end of the input ({@code opener == null}) or until the {@code }} that
      * closes the block {@code opener} started.
      */
-    private List<KeepalivedStatement> statements(KeepalivedStatementDraft opener) {
+    private List<KeepalivedStatement> statements(KeepalivedStatementDraft opener, int depth) {
         List<KeepalivedStatement> out = new ArrayList<>();
         KeepalivedStatementDraft current = null;
         KeepalivedStatementDraft previous = null;
@@ -218,7 +292,14 @@ final class KeepalivedLexer {
                     }
                 }
                 owner.hasBlock = true;
-                owner.block.addAll(statements(owner));
+                if (depth >= MAX_BLOCK_DEPTH) {
+                    diagnostics.error(open.file(), open.line(), "{", "blocks nest more than " + MAX_BLOCK_DEPTH
+                            + " deep; this block is skipped");
+                    skipBlock();
+                    owner.discard = true;
+                } else {
+                    owner.block.addAll(statements(owner, depth + 1));
+                }
                 if (!owner.discard) {
                     out.add(owner.build());
                 }
@@ -243,6 +324,19 @@ final class KeepalivedLexer {
                     "the block opened here is not closed by '}' before the end of the input");
         }
         return out;
+    }
+
+    /** Skips to the '}' that closes the block just opened, without recursion (a hostile file may nest 100,000 deep). */
+    private void skipBlock() {
+        int open = 1;
+        while (position < tokens.size() && open > 0) {
+            Token t = tokens.get(position++);
+            if (t instanceof Open) {
+                open++;
+            } else if (t instanceof Close) {
+                open--;
+            }
+        }
     }
 
     private static final class KeepalivedStatementDraft {

@@ -14,7 +14,8 @@ import java.util.List;
  * @param hasBlock whether a block followed (an empty {@code {}} counts)
  * @param block the statements inside the block, empty when there was none
  */
-public record KeepalivedStatement(String file, int line, List<String> words, boolean hasBlock, List<KeepalivedStatement> block) {
+public record KeepalivedStatement(String file, int line, List<String> words, boolean hasBlock, List<KeepalivedStatement> block)
+        implements ConfigLine {
 
     public KeepalivedStatement {
         words = List.copyOf(words);
@@ -24,11 +25,13 @@ public record KeepalivedStatement(String file, int line, List<String> words, boo
         }
     }
 
+    @Override
     public String keyword() {
         return words.get(0);
     }
 
     /** The words after the keyword. */
+    @Override
     public List<String> args() {
         return words.subList(1, words.size());
     }

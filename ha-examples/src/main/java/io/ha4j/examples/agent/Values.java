@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 final class Values {
 
+    /** No valid number is longer; a longer word is refused before it reaches {@link BigDecimal}. */
+    private static final int MAX_NUMBER_CHARS = 40;
+
     private static final Pattern HAPROXY_TIME = Pattern.compile("(\\d+)(us|ms|s|m|h|d)?");
 
     private final Diagnostics diagnostics;
@@ -32,8 +35,7 @@ final class Values {
         } catch (NumberFormatException e) {
             // reported below with the range
         }
-        diagnostics.error(at.file(), at.line(), keyword, "must be an integer in [" + min + ", " + max + "], was '" + text + "'"
-                + placeholderHint(text));
+        diagnostics.error(at.file(), at.line(), keyword, "must be an integer in [" + min + ", " + max + "], was " + shown(text));
         return OptionalInt.empty();
     }
 
@@ -43,6 +45,9 @@ final class Values {
      */
     Optional<Duration> seconds(Origin at, String keyword, String text, Duration min, Duration max) {
         try {
+            if (text.length() > MAX_NUMBER_CHARS) {
+                throw new NumberFormatException("too long"); // BigDecimal parses a million digits in quadratic time
+            }
             BigDecimal seconds = new BigDecimal(text);
             if (seconds.scale() <= 6) {
                 Duration d = Duration.ofNanos(seconds.movePointRight(9).longValueExact());
@@ -54,7 +59,7 @@ final class Values {
             // reported below with the range
         }
         diagnostics.error(at.file(), at.line(), keyword, "must be a number of seconds in [" + seconds(min) + ", "
-                + seconds(max) + "], was '" + text + "'" + placeholderHint(text));
+                + seconds(max) + "], was " + shown(text));
         return Optional.empty();
     }
 
@@ -85,7 +90,7 @@ final class Values {
         }
         diagnostics.error(at.file(), at.line(), keyword, "must be a time (a number, default unit ms, or with us/ms/s/m/h/d) in ["
                 + io.ha4j.core.internal.Validation.format(min) + ", " + io.ha4j.core.internal.Validation.format(max)
-                + "], was '" + text + "'" + placeholderHint(text));
+                + "], was " + shown(text));
         return Optional.empty();
     }
 
@@ -96,8 +101,13 @@ final class Values {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        diagnostics.error(at.file(), at.line(), keyword, "must be an IPv4 or IPv6 address, was '" + text + "'" + placeholderHint(text));
+        diagnostics.error(at.file(), at.line(), keyword, "must be an IPv4 or IPv6 address, was " + shown(text));
         return Optional.empty();
+    }
+
+    /** A bad value as an error quotes it: cut when long, with a hint when it looks like a template placeholder. */
+    static String shown(String text) {
+        return "'" + Diagnostic.shorten(text, Diagnostic.MAX_KEYWORD_CHARS) + "'" + placeholderHint(text);
     }
 
     static String placeholderHint(String text) {

@@ -383,7 +383,9 @@ class KeepalivedParserTest {
         Diagnostics d = new Diagnostics();
         KeepalivedParser.parse(dir.resolve("a.conf"), d);
         assertEquals(1, d.errors().size(), TestFiles.dump(d));
-        assertTrue(d.errors().get(0).message().contains("nest more than"));
+        assertEquals(dir.resolve("b.conf").toString(), d.errors().get(0).file());
+        assertTrue(d.errors().get(0).message().startsWith("include cycle: " + dir.resolve("a.conf") + " -> " + dir.resolve("b.conf")
+                + " -> " + dir.resolve("a.conf") + " includes itself again"), TestFiles.dump(d));
     }
 
     @Test
