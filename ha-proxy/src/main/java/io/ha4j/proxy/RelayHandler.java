@@ -30,6 +30,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        EpollInterestPin.pin(ctx.channel());
         if (clientSide) {
             session.start();
         }
@@ -52,13 +53,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         Channel peer = session.peerOf(clientSide);
+        long n = batchBytes;
+        batchBytes = 0;
+        session.readBatchDone(clientSide, n);
         if (peer == null) {
             return;
         }
         peer.flush();
-        long n = batchBytes;
-        batchBytes = 0;
-        session.readBatchDone(clientSide, n);
         if (peer.isWritable()) {
             ctx.read();
         } else {

@@ -218,14 +218,18 @@ final class RelaySession implements Runnable {
             bytesFromClient += bytes;
             if (bytes > 0) {
                 balancer.frontend().bytesIn.add(bytes);
-                s.bytesIn.add(bytes);
+                if (s != null) {
+                    s.bytesIn.add(bytes);
+                }
             }
         } else {
             lastServerReadNanos = now;
             bytesFromServer += bytes;
             if (bytes > 0) {
                 balancer.frontend().bytesOut.add(bytes);
-                s.bytesOut.add(bytes);
+                if (s != null) {
+                    s.bytesOut.add(bytes);
+                }
             }
         }
     }
