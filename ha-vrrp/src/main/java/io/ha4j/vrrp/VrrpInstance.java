@@ -7,6 +7,9 @@ import io.ha4j.core.HaEvent;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.HealthListener;
 import io.ha4j.core.HealthStatus;
+import io.ha4j.core.LeaderElection;
+import io.ha4j.core.Leadership;
+import io.ha4j.core.LeadershipListener;
 import io.ha4j.core.Phase;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +93,7 @@ import org.slf4j.LoggerFactory;
  * password sent in clear text in every advert (compared in constant time). It only keeps apart routers that were
  * configured differently; it is <em>no security</em>, anyone on the segment can read and forge it.
  */
-public final class VrrpInstance implements HaComponent {
+public final class VrrpInstance implements HaComponent, LeaderElection {
 
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -153,6 +157,7 @@ public final class VrrpInstance implements HaComponent {
     private long timerDeadline = VrrpStateMachine.NONE;
     private final VipListener vipListener = this::onVipRemoved;
     private final HealthListener healthListener = (checker, status, cause) -> onTrackingChanged();
+    private final VrrpLeadership leadership = new VrrpLeadership(() -> clock);
 
     private VrrpInstance(Builder b) {
         this.name = b.name;
@@ -207,6 +212,7 @@ public final class VrrpInstance implements HaComponent {
         for (DropReason reason : DropReason.values()) {
             dropLogKeys[reason.ordinal()] = name + ":" + reason.name();
         }
+        listeners.add(leadership);
     }
 
     /** A builder for an instance called {@code name} (keepalived's {@code vrrp_instance NAME}). */
@@ -428,6 +434,38 @@ public final class VrrpInstance implements HaComponent {
 
     public void removeListener(VrrpListener listener) {
         listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------------------ LeaderElection (MASTER)
+
+    /**
+     * The current MASTER term: its token counts this instance's transitions to MASTER (1, 2, ...), its start is on
+     * the scheduler's clock. Leadership listeners run on the scheduler thread, the last {@code notLeader} on the
+     * thread that closes the instance.
+     */
+    @Override
+    public Optional<Leadership> leadership() {
+        return leadership.leadership();
+    }
+
+    @Override
+    public Optional<Leadership> awaitLeadership(Duration timeout) throws InterruptedException {
+        return leadership.await(timeout);
+    }
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener) {
+        leadership.addListener(listener, Runnable::run);
+    }
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener, Executor executor) {
+        leadership.addListener(listener, executor);
+    }
+
+    @Override
+    public void removeLeadershipListener(LeadershipListener listener) {
+        leadership.removeListener(listener);
     }
 
     /**
