@@ -1,0 +1,255 @@
+package io.ha4j.etcd;
+
+import static io.ha4j.etcd.LeadershipLog.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ha4j.core.Leadership;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link EtcdElection} against real etcd processes on 127.0.0.1 (one member for the fast cases, three for member
+ * failures). Every scenario records every candidate's leadership intervals on one monotonic clock and asserts that
+ * they are disjoint and that the fencing token grows from term to term; failover times are printed and bounded
+ * only generously (speed is shown by benchmarks/etcd-failover.sh).
+ */
+@Tag("privileged")
+@Timeout(60)
+class EtcdElectionTest {
+
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final long GENEROUS_MILLIS = TTL.toMillis() * 3 + 5_000;
+
+    private final LeadershipLog log = new LeadershipLog();
+    private final List<EtcdElection> elections = new ArrayList<>();
+    private final List<Process> jvms = new ArrayList<>();
+    private EtcdCluster etcd;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (EtcdElection e : elections) {
+            e.close();
+        }
+        for (Process p : jvms) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private EtcdElection candidate(String id) throws Exception {
+        EtcdElection e = EtcdElection.builder("election").candidateId(id).ttl(TTL).keyPrefix("/test/election/")
+                .endpoints(etcd.clientUrls()).build();
+        e.addLeadershipListener(log.listenerFor(id));
+        elections.add(e);
+        e.start();
+        return e;
+    }
+
+    private List<EtcdElection> candidates(int n) throws Exception {
+        List<EtcdElection> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(candidate("c" + i));
+        }
+        return list;
+    }
+
+    private EtcdElection awaitOneLeader(List<EtcdElection> among) throws InterruptedException {
+        await("one leader among " + among, GENEROUS_MILLIS, () -> among.stream().filter(EtcdElection::hasLeadership).count() == 1);
+        return among.stream().filter(EtcdElection::hasLeadership).findFirst().orElseThrow();
+    }
+
+    private static List<EtcdElection> without(List<EtcdElection> all, EtcdElection gone) {
+        List<EtcdElection> rest = new ArrayList<>(all);
+        rest.remove(gone);
+        return rest;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    @Test
+    void oneOfThreeLeadsOthersSeeItAndGracefulCloseHandsOverAtOnce() throws Exception {
+        etcd = EtcdCluster.start(1);
+        List<EtcdElection> all = candidates(3);
+        EtcdElection leader = awaitOneLeader(all);
+        Leadership term = leader.leadership().orElseThrow();
+        assertTrue(term.token() > 0, "token is the key's create revision");
+        for (EtcdElection e : all) {
+            await(e.candidateId() + " observes the leader", GENEROUS_MILLIS,
+                    () -> e.currentLeader().equals(Optional.of(leader.candidateId())));
+        }
+
+        for (int round = 0; round < 2; round++) {
+            EtcdElection current = all.stream().filter(EtcdElection::hasLeadership).findFirst().orElseThrow();
+            List<EtcdElection> rest = without(all, current);
+            long closing = System.nanoTime();
+            current.close();
+            EtcdElection next = awaitOneLeader(rest);
+            LeadershipLog.Interval nextTerm = log.firstStartedAfter(closing).orElseThrow();
+            System.out.printf("graceful close: %s handed over to %s in %.1f ms%n", current.candidateId(),
+                    next.candidateId(), millis(nextTerm.start - closing));
+            assertEquals(next.candidateId(), nextTerm.candidate);
+            assertTrue(next.leadership().orElseThrow().token() > term.token(), "token grows");
+            term = next.leadership().orElseThrow();
+            all = rest;
+        }
+        log.assertDisjointAndTokensGrow();
+    }
+
+    @Test
+    void aKilledLeaderJvmIsReplacedAfterItsLeaseExpires() throws Exception {
+        etcd = EtcdCluster.start(1);
+        Process child = startCandidateJvm("jvm-0");
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        long childStart = -1;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("LEAD ")) {
+                String[] parts = line.split(" ");
+                childStart = Long.parseLong(parts[1]);
+                log.lead("jvm-0", Long.parseLong(parts[2]), childStart);
+                break;
+            }
+        }
+        assertTrue(childStart > 0, "the child JVM led; its output ended otherwise");
+        List<EtcdElection> local = candidates(2);
+        Thread.sleep(TTL.toMillis()); // the local candidates queue behind the child and keep their leases alive
+
+        assertFalse(local.stream().anyMatch(EtcdElection::hasLeadership), "the child JVM leads");
+        child.destroyForcibly(); // SIGKILL by pid: no revoke, the lease must expire on the server
+        child.waitFor(10, TimeUnit.SECONDS);
+        long killed = System.nanoTime();
+        log.notLead("jvm-0", killed);
+        EtcdElection next = awaitOneLeader(local);
+        long failover = log.firstStartedAfter(killed).orElseThrow().start - killed;
+        System.out.printf("leader JVM killed (TTL %d s): %s leads after %.0f ms%n", TTL.toSeconds(), next.candidateId(),
+                millis(failover));
+        assertTrue(failover < TimeUnit.MILLISECONDS.toNanos(GENEROUS_MILLIS));
+        log.assertDisjointAndTokensGrow();
+    }
+
+    private Process startCandidateJvm(String id) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                CandidateProcess.class.getName(), id, Long.toString(TTL.toSeconds()), "/test/election/"));
+        cmd.addAll(List.of(etcd.clientUrls()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        jvms.add(p);
+        return p;
+    }
+
+    @Test
+    void killingTheEtcdLeaderMemberNeverGivesTwoLeaders() throws Exception {
+        etcd = EtcdCluster.start(3);
+        List<EtcdElection> all = candidates(3);
+        awaitOneLeader(all);
+        EtcdCluster.Member raftLeader = etcd.leader();
+        long killed = System.nanoTime();
+        raftLeader.kill();
+        System.out.println("killed etcd leader " + raftLeader);
+        Thread.sleep(TTL.toMillis() * 2);
+        EtcdElection leader = awaitOneLeader(all);
+        printGap("etcd leader member killed", killed);
+        System.out.println("leader after the etcd leader change: " + leader.candidateId());
+
+        etcd.restart(raftLeader);
+        etcd.awaitHealthy();
+        leader.close();
+        awaitOneLeader(without(all, leader));
+        log.assertDisjointAndTokensGrow();
+    }
+
+    @Test
+    void aStoppedMemberNeverGivesTwoLeaders() throws Exception {
+        etcd = EtcdCluster.start(3);
+        List<EtcdElection> all = candidates(3);
+        awaitOneLeader(all);
+        EtcdCluster.Member victim = etcd.leader();
+        long stopped = System.nanoTime();
+        victim.signal("STOP");
+        System.out.println("SIGSTOP " + victim);
+        Thread.sleep(TTL.toMillis() * 2);
+        awaitOneLeader(all);
+        printGap("etcd leader member stopped", stopped);
+        victim.signal("CONT");
+        etcd.awaitHealthy();
+        EtcdElection leader = awaitOneLeader(all);
+        leader.close();
+        awaitOneLeader(without(all, leader));
+        log.assertDisjointAndTokensGrow();
+    }
+
+    @Test
+    void aLeaderCutOffFromEtcdStepsDownBeforeItsLeaseCanExpire() throws Exception {
+        etcd = EtcdCluster.start(3);
+        List<EtcdElection> all = candidates(3);
+        EtcdElection leader = awaitOneLeader(all);
+        long lastAckBound = System.nanoTime();
+        for (EtcdCluster.Member m : etcd.members()) {
+            m.signal("STOP");
+        }
+        long cut = System.nanoTime();
+        await("the leader steps down while etcd is unreachable", GENEROUS_MILLIS, () -> !leader.hasLeadership());
+        LeadershipLog.Interval lastTerm = log.intervals().stream().filter(i -> i.end != LeadershipLog.OPEN)
+                .reduce((a, b) -> b).orElseThrow();
+        System.out.printf("cut off from etcd: %s stepped down %.0f ms after the cut (TTL %d ms)%n",
+                lastTerm.candidate, millis(lastTerm.end - cut), TTL.toMillis());
+        // its last acknowledged keep-alive left before the cut, so the server keeps the lease for at least a TTL
+        assertTrue(lastTerm.end - lastAckBound < TTL.toNanos(),
+                "stepped down before the lease could expire on the server: " + lastTerm);
+        Thread.sleep(TTL.toMillis());
+        assertTrue(all.stream().noneMatch(EtcdElection::hasLeadership), "nobody leads without etcd");
+
+        for (EtcdCluster.Member m : etcd.members()) {
+            m.signal("CONT");
+        }
+        etcd.awaitHealthy();
+        awaitOneLeader(all);
+        printGap("etcd back after the cut", cut);
+        log.assertDisjointAndTokensGrow();
+    }
+
+    @Test
+    void etcdRestartedAsAWholeGivesANewLeaderWithALargerToken() throws Exception {
+        etcd = EtcdCluster.start(3);
+        List<EtcdElection> all = candidates(2);
+        awaitOneLeader(all);
+        long before = log.current().orElseThrow().token;
+        for (EtcdCluster.Member m : etcd.members()) {
+            m.kill();
+        }
+        long down = System.nanoTime();
+        await("nobody leads while etcd is down", GENEROUS_MILLIS, () -> all.stream().noneMatch(EtcdElection::hasLeadership));
+        for (EtcdCluster.Member m : etcd.members()) {
+            etcd.restart(m);
+        }
+        etcd.awaitHealthy();
+        EtcdElection leader = awaitOneLeader(all);
+        printGap("etcd restarted", down);
+        assertTrue(leader.leadership().orElseThrow().token() > before, "token grows across the restart");
+        log.assertDisjointAndTokensGrow();
+    }
+
+    private void printGap(String what, long since) {
+        log.firstStartedAfter(since).ifPresentOrElse(
+                i -> System.out.printf("%s: %s leads %.0f ms later%n", what, i.candidate, millis(i.start - since)),
+                () -> System.out.printf("%s: the leader (%s) kept leading%n", what, log.current().map(i -> i.candidate).orElse("none")));
+    }
+}
