@@ -556,6 +556,9 @@ public final class EtcdElection implements HaComponent, LeaderElection {
                 return;
             }
             s.deadlineNanos = Math.max(s.deadlineNanos, sent + window(response.getTTL()));
+            LOG.debug("etcd election '{}': lease {} renewed (TTL {} s), leading allowed for {} ms more", name,
+                    Long.toHexString(s.leaseId), response.getTTL(),
+                    TimeUnit.NANOSECONDS.toMillis(s.deadlineNanos - clock.nanoTime()));
             if (!hasLeadership() && s.createRevision != 0) {
                 evaluate(s);
             }
