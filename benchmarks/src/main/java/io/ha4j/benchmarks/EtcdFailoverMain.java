@@ -79,7 +79,7 @@ public final class EtcdFailoverMain {
 
             Child second = Child.start("child-b", ttl, prefix, endpoints);
             observeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!second.queued() && System.nanoTime() < observeDeadline) {
+            while (!second.queued && System.nanoTime() < observeDeadline) {
                 Thread.sleep(10);
             }
             Thread.sleep(500); // its key is written and its watch is on

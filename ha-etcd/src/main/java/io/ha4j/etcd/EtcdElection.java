@@ -384,24 +384,24 @@ public final class EtcdElection implements HaComponent, LeaderElection {
         }
     }
 
+    // Every call into the client is made under the lock after checking `closed`, and close() sets `closed` under
+    // the lock before it closes the client: no call reaches a closed client.
+
     private void campaign() {
         synchronized (lock) {
             if (closed || session != null) {
                 return;
             }
+            long sent = clock.nanoTime();
+            within(client.getLeaseClient().grant(ttlSeconds), leadWindowNanos, "lease grant")
+                    .whenComplete((grant, error) -> scheduler.execute(() -> onGranted(grant, error, sent)));
         }
-        long sent = clock.nanoTime();
-        within(client.getLeaseClient().grant(ttlSeconds), leadWindowNanos, "lease grant")
-                .whenComplete((grant, error) -> scheduler.execute(() -> onGranted(grant, error, sent)));
     }
 
     private void onGranted(LeaseGrantResponse grant, Throwable error, long sent) {
         synchronized (lock) {
             if (closed) {
-                if (grant != null) {
-                    revokeQuietly(grant.getID());
-                }
-                return;
+                return; // no key was written under this lease; it expires on its own
             }
             if (error != null) {
                 retryLater("granting a lease", error);
@@ -559,7 +559,8 @@ public final class EtcdElection implements HaComponent, LeaderElection {
             LOG.debug("etcd election '{}': lease {} renewed (TTL {} s), leading allowed for {} ms more", name,
                     Long.toHexString(s.leaseId), response.getTTL(),
                     TimeUnit.NANOSECONDS.toMillis(s.deadlineNanos - clock.nanoTime()));
-            if (!hasLeadership() && s.createRevision != 0) {
+            // a follower re-reads in case a watch event was lost; anyone whose watch failed re-creates it this way
+            if ((!hasLeadership() || s.watcher == null) && s.createRevision != 0) {
                 evaluate(s);
             }
         }

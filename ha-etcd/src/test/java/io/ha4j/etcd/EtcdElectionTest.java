@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.HaCluster;
+import io.ha4j.core.InMemoryVipManager;
 import io.ha4j.core.Leadership;
+import io.ha4j.core.VirtualAddress;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +113,54 @@ class EtcdElectionTest {
             term = next.leadership().orElseThrow();
             all = rest;
         }
+        log.assertDisjointAndTokensGrow();
+    }
+
+    @Test
+    void aVipFollowsTheLeaderThroughAnHaClusterAndAHostHookCanAnnounceIt() throws Exception {
+        etcd = EtcdCluster.start(1);
+        VirtualAddress vip = VirtualAddress.parse("198.18.0.10/24", "eth0");
+        InMemoryVipManager[] managers = {new InMemoryVipManager(), new InMemoryVipManager()};
+        List<VirtualAddress> hooked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        managers[1].addExternally(vip); // left behind by a crashed run of node 1
+        HaCluster[] nodes = new HaCluster[2];
+        EtcdElection[] e = new EtcdElection[2];
+        try {
+            for (int i = 0; i < 2; i++) {
+                EtcdElection.Builder b = EtcdElection.builder("vip").candidateId("n" + i).ttl(TTL)
+                        .keyPrefix("/test/vip/").endpoints(etcd.clientUrls()).virtualAddress(vip).announceRepeat(2);
+                if (i == 1) {
+                    b.announcer(hooked::add); // e.g. a routing daemon instead of gratuitous ARP
+                }
+                e[i] = b.build();
+                e[i].addLeadershipListener(log.listenerFor("n" + i));
+                nodes[i] = HaCluster.builder().name("node" + i).vipManager(managers[i]).add(e[i]).build();
+                if (i == 0) {
+                    nodes[0].start();
+                    await("node 0 leads", GENEROUS_MILLIS, e[0]::hasLeadership);
+                } else {
+                    nodes[1].start();
+                }
+            }
+            assertTrue(managers[0].isPresent(vip), "the leader holds the VIP");
+            assertEquals(List.of(vip, vip), managers[0].announcements(), "announced through the VIP manager");
+            await("node 1 follows", GENEROUS_MILLIS, () -> e[1].currentLeader().equals(Optional.of("n0")));
+            assertFalse(managers[1].isPresent(vip), "the follower removed its leftover at start and does not hold it");
+
+            nodes[0].close();
+            await("node 1 leads", GENEROUS_MILLIS, e[1]::hasLeadership);
+            assertFalse(managers[0].isPresent(vip), "released on close");
+            assertTrue(managers[1].isPresent(vip), "the new leader holds it");
+            assertEquals(List.of(vip, vip), hooked, "announced through the host's hook");
+            assertTrue(managers[1].announcements().isEmpty(), "and not by gratuitous ARP");
+        } finally {
+            for (HaCluster n : nodes) {
+                if (n != null) {
+                    n.close();
+                }
+            }
+        }
+        assertFalse(managers[1].isPresent(vip), "released when its cluster closed");
         log.assertDisjointAndTokensGrow();
     }
 
