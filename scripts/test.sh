@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(iproute2 util-linux procps iputils-ping keepalived haproxy nginx-light wrk iperf3 sockperf tcpdump)
+packages=(iproute2 util-linux procps iputils-ping keepalived haproxy nginx-light wrk iperf3 sockperf tcpdump etcd-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,9 @@ import io.ha4j.core.HaComponent;
 import io.ha4j.core.HaEvent;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.HealthListener;
+import io.ha4j.core.LeaderElection;
+import io.ha4j.core.Leadership;
+import io.ha4j.core.LeadershipListener;
 import io.ha4j.core.Phase;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -94,7 +98,7 @@ import org.slf4j.LoggerFactory;
  * than ha4j's ~600-line guide only because the public {@link Builder} (about 400 lines, one documented method per
  * keepalived option) is nested here, where users look for {@code VrrpInstance.builder(...)}.
  */
-public final class VrrpInstance implements HaComponent {
+public final class VrrpInstance implements HaComponent, LeaderElection {
 
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -130,6 +134,7 @@ public final class VrrpInstance implements HaComponent {
     private RateLimitedLog rateLimitedLog;
     private ScheduledTask timer;
     private long timerDeadline = VrrpStateMachine.NONE;
+    private final VrrpLeadership leadership = new VrrpLeadership(() -> clock);
 
     private VrrpInstance(VrrpConfig config) {
         this.config = config;
@@ -143,6 +148,7 @@ public final class VrrpInstance implements HaComponent {
             dropLogKeys[reason.ordinal()] = name + ":" + reason.name();
         }
         this.answerLogKey = name + ":answers";
+        listeners.add(leadership);
     }
 
     /** A builder for an instance called {@code name} (keepalived's {@code vrrp_instance NAME}). */
@@ -343,6 +349,38 @@ public final class VrrpInstance implements HaComponent {
 
     public void removeListener(VrrpListener listener) {
         listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------------------ LeaderElection (MASTER)
+
+    /**
+     * The current MASTER term: its token counts this instance's transitions to MASTER (1, 2, ...), its start is on
+     * the scheduler's clock. Leadership listeners run on the scheduler thread, the last {@code notLeader} on the
+     * thread that closes the instance.
+     */
+    @Override
+    public Optional<Leadership> leadership() {
+        return leadership.leadership();
+    }
+
+    @Override
+    public Optional<Leadership> awaitLeadership(Duration timeout) throws InterruptedException {
+        return leadership.await(timeout);
+    }
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener) {
+        leadership.addListener(listener, Runnable::run);
+    }
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener, Executor executor) {
+        leadership.addListener(listener, executor);
+    }
+
+    @Override
+    public void removeLeadershipListener(LeadershipListener listener) {
+        leadership.removeListener(listener);
     }
 
     /**
