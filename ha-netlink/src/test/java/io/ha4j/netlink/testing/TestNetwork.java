@@ -174,7 +174,8 @@ public final class TestNetwork implements AutoCloseable {
         namespaces.add(namespace);
     }
 
-    static List<String> withNamespace(String namespace, String... command) {
+    /** {@code ip netns exec NAMESPACE command...} as a command line, for a process a test starts and reads itself. */
+    public static List<String> withNamespace(String namespace, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         full.addAll(List.of(command));
         return full;

@@ -110,7 +110,12 @@ abstract class InteropFixture {
     }
 
     KeepalivedProcess startKeepalived(KeepalivedConfig config) throws IOException {
-        KeepalivedProcess k = KeepalivedProcess.start(ka.namespace(), config.text());
+        return startKeepalived(config.text());
+    }
+
+    /** keepalived in {@code ka} with a whole keepalived.conf (for what {@link KeepalivedConfig} does not write). */
+    KeepalivedProcess startKeepalived(String config) throws IOException {
+        KeepalivedProcess k = KeepalivedProcess.start(ka.namespace(), config);
         started.add(k);
         return k;
     }

@@ -17,6 +17,7 @@ final class KeepalivedConfig {
     private String advertInt = "0.2";
     private String state = "BACKUP";
     private boolean nopreempt;
+    private int preemptDelaySeconds;
     private String authPass;
     private String unicastSource;
     private final List<String> unicastPeers = new ArrayList<>();
@@ -53,6 +54,12 @@ final class KeepalivedConfig {
         return this;
     }
 
+    /** keepalived's {@code preempt_delay} in seconds (it needs {@code state BACKUP}, the default here). */
+    KeepalivedConfig preemptDelay(int seconds) {
+        this.preemptDelaySeconds = seconds;
+        return this;
+    }
+
     KeepalivedConfig authPass(String pass) {
         this.authPass = pass;
         return this;
@@ -84,6 +91,9 @@ final class KeepalivedConfig {
         l.add("  advert_int " + advertInt);
         if (nopreempt) {
             l.add("  nopreempt");
+        }
+        if (preemptDelaySeconds > 0) {
+            l.add("  preempt_delay " + preemptDelaySeconds);
         }
         if (authPass != null) {
             l.add("  authentication {");
