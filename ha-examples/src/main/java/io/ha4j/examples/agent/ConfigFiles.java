@@ -3,7 +3,6 @@ package io.ha4j.examples.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -78,42 +77,65 @@ final class ConfigFiles {
     }
 
     /**
-     * Splits UTF-8 bytes into lines ({@code \n}, with a {@code \r} before it dropped); a line that is not
-     * UTF-8 or holds a NUL is an error at that line and the whole text is refused.
+     * Splits UTF-8 bytes into lines ({@code \n}, with a {@code \r} before it dropped); text that is not
+     * UTF-8 or holds a NUL is an error at the first such line, and the whole text is refused. The text is
+     * decoded in one pass; only a failure is looked for line by line.
      */
     static Optional<List<String>> decode(byte[] bytes, String shownName, Diagnostics diagnostics) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        String text;
+        try {
+            text = strictUtf8().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            diagnostics.error(shownName, firstLineNotUtf8(bytes), "file", "this line is not UTF-8 text: a configuration is a UTF-8 "
+                    + "text file");
+            return Optional.empty();
+        }
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            int lineStart = text.lastIndexOf('\n', nul) + 1;
+            int lineNo = (int) text.substring(0, lineStart).chars().filter(c -> c == '\n').count() + 1;
+            diagnostics.error(shownName, lineNo, "file", "stray NUL character at column " + (nul - lineStart + 1)
+                    + ": this is not a text file");
+            return Optional.empty();
+        }
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            int stop = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+            lines.add(text.substring(start, stop));
+            start = end + 1;
+        }
+        return Optional.of(lines);
+    }
+
+    private static CharsetDecoder strictUtf8() {
+        return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        List<String> lines = new ArrayList<>();
+    }
+
+    private static int firstLineNotUtf8(byte[] bytes) {
+        CharsetDecoder decoder = strictUtf8();
+        int lineNo = 1;
         int start = 0;
         while (start < bytes.length) {
             int end = start;
             while (end < bytes.length && bytes[end] != '\n') {
                 end++;
             }
-            int lineNo = lines.size() + 1;
-            int length = end - start;
-            if (length > 0 && bytes[end - 1] == '\r') {
-                length--;
-            }
-            for (int i = start; i < start + length; i++) {
-                if (bytes[i] == 0) {
-                    diagnostics.error(shownName, lineNo, "file", "stray NUL character at column " + (i - start + 1)
-                            + ": this is not a text file");
-                    return Optional.empty();
-                }
-            }
             try {
-                CharBuffer text = decoder.reset().decode(ByteBuffer.wrap(bytes, start, length));
-                lines.add(text.toString());
+                decoder.reset().decode(ByteBuffer.wrap(bytes, start, end - start));
             } catch (CharacterCodingException e) {
-                diagnostics.error(shownName, lineNo, "file", "this line is not UTF-8 text: a configuration is a UTF-8 text file");
-                return Optional.empty();
+                return lineNo;
             }
+            lineNo++;
             start = end + 1;
         }
-        return Optional.of(lines);
+        return lineNo;
     }
 
     private static String describe(IOException e) {

@@ -3,6 +3,7 @@ package io.ha4j.examples.agent;
 import io.ha4j.core.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.core.HaComponent;
@@ -13,6 +14,7 @@ import io.ha4j.proxy.Balance;
 import io.ha4j.proxy.TcpBalancer;
 import io.ha4j.vrrp.VrrpInstance;
 import io.ha4j.vrrp.VrrpState;
+import io.ha4j.vrrp.VrrpSyncGroup;
 import io.ha4j.vrrp.VrrpTransport;
 import io.ha4j.vrrp.testing.SimulatedLan;
 import io.ha4j.vrrp.testing.SimulatedRouter;
@@ -188,6 +190,31 @@ class AgentMapperTest {
                 """, null);
         assertEquals(2, plan.vrrpInstances().size());
         assertTrue(plan.vrrpInstances().get(1).isIpv6());
+        // an instance joins one group at most: a probe group is refused exactly when the mapping put it in VG_1
+        VrrpInstance vi4 = plan.vrrpInstances().get(0);
+        VrrpInstance vi6 = plan.vrrpInstances().get(1);
+        IllegalStateException first = assertThrows(IllegalStateException.class, () -> VrrpSyncGroup.of("probe", vi4, vi6));
+        assertTrue(first.getMessage().contains("'VI_4' is already in sync group 'VG_1'"), first.getMessage());
+        IllegalStateException second = assertThrows(IllegalStateException.class, () -> VrrpSyncGroup.of("probe", vi6, vi4));
+        assertTrue(second.getMessage().contains("'VI_6' is already in sync group 'VG_1'"), second.getMessage());
+    }
+
+    @Test
+    void instancesWithoutASyncGroupAreInNone() {
+        AgentPlan plan = map(new Diagnostics(), NO_TRANSPORT, """
+                vrrp_instance VI_4 {
+                  interface eth0
+                  virtual_router_id 1
+                  virtual_ipaddress { 198.18.0.100 }
+                }
+                vrrp_instance VI_5 {
+                  interface eth0
+                  virtual_router_id 2
+                  virtual_ipaddress { 198.18.0.101 }
+                }
+                """, null);
+        VrrpSyncGroup probe = VrrpSyncGroup.of("probe", plan.vrrpInstances().toArray(VrrpInstance[]::new));
+        assertEquals(plan.vrrpInstances(), probe.members());
     }
 
     @Test
