@@ -22,7 +22,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.net.InetSocketAddress;
+import io.ha4j.core.Clock;
+import io.ha4j.core.HaStartException;
+import io.ha4j.core.internal.RateLimitedLog;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.BindException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -65,18 +73,50 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.actions = actions;
     }
 
-    static Channel bind(TcpBalancer balancer, EventLoopGroup group, NettyTransport transport, InetSocketAddress address, boolean actions) {
-        AdminHandler handler = new AdminHandler(balancer, actions);
+    /**
+     * Binds the admin listener of {@code balancer}. Each connection is closed after
+     * {@code adminIdleTimeout} without traffic, and a connection past {@code adminMaxConnections} is closed
+     * as soon as it is accepted (counted in the log at a limited rate), so that idle admin clients cannot
+     * exhaust the process's file descriptors.
+     */
+    static Channel bind(TcpBalancer balancer, BalancerConfig config, EventLoopGroup group, NettyTransport transport, Clock clock) {
+        AdminHandler handler = new AdminHandler(balancer, config.adminActions());
+        AtomicInteger open = new AtomicInteger();
+        RateLimitedLog refusedLog = new RateLimitedLog(LOG, clock, TimeUnit.SECONDS.toNanos(10));
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group, group)
                 .channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler);
+                        if (open.incrementAndGet() > config.adminMaxConnections()) {
+                            open.decrementAndGet();
+                            refusedLog.warn("admin-refused", "Balancer '{}': admin connection from {} refused, {} open already (adminMaxConnections)",
+                                    config.name(), ch.remoteAddress(), config.adminMaxConnections());
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, config.adminIdleTimeoutNanos(), TimeUnit.NANOSECONDS),
+                                new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler);
                     }
                 });
-        return sb.bind(address).syncUninterruptibly().channel();
+        ChannelFuture f = sb.bind(config.adminAddress()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new HaStartException(config.name(), new BindException("cannot listen on admin address "
+                    + RelaySession.format(config.adminAddress()) + ": " + f.cause().getMessage()));
+        }
+        return f.channel();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

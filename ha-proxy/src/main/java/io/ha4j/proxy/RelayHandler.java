@@ -32,7 +32,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         EpollInterestPin.pin(ctx.channel());
         if (clientSide) {
-            session.start();
+            session.channelActive();
         }
         ctx.fireChannelActive();
     }

@@ -43,7 +43,11 @@ final class RelaySession implements Runnable {
         }
     };
 
-    private final TcpBalancer balancer;
+    private final BalancerConfig config;
+    private final Admission admission;
+    private final Backends backends;
+    private final Bootstrap backendBootstrap;
+    private final FrontendCounters frontend;
     final Channel client;
     private final Ticker ticker;
     private final long acceptNanos;
@@ -70,9 +74,20 @@ final class RelaySession implements Runnable {
     private boolean closed;
     /** Whether this session holds one of the {@code maxConnections} slots. */
     private boolean admitted;
+    /** When the slot was taken ({@code Tw} ends); -1 while waiting for one. */
+    private long admittedNanos = -1;
+    private boolean active;
+    private ScheduledFuture<?> queueTimer;
+    /** Sockets of this session still open once it is closed; the slot is given back at 0. */
+    private int socketsOpen;
 
-    RelaySession(TcpBalancer balancer, Channel client) {
-        this.balancer = balancer;
+    RelaySession(BalancerConfig config, Admission admission, Backends backends, Bootstrap backendBootstrap,
+                 FrontendCounters frontend, Channel client) {
+        this.config = config;
+        this.admission = admission;
+        this.backends = backends;
+        this.backendBootstrap = backendBootstrap;
+        this.frontend = frontend;
         this.client = client;
         this.ticker = client.eventLoop().ticker();
         this.acceptNanos = ticker.nanoTime();
@@ -89,28 +104,63 @@ final class RelaySession implements Runnable {
         return target;
     }
 
-    boolean admitted() {
-        return admitted;
-    }
-
-    /** The client channel is active: pick a server, or refuse the client at once when none is available. */
-    void start() {
-        if (closed) {
+    /** {@link Admission} gave this session a slot (on any thread before it is active, then on its loop). */
+    void admit() {
+        if (!client.eventLoop().inEventLoop()) {
+            client.eventLoop().execute(this::admit);
             return;
         }
-        if (!balancer.acceptingSessions()) {
+        admitted = true;
+        admittedNanos = ticker.nanoTime();
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
+        if (closed) {
+            admitted = false;
+            admission.slotUnused(); // closed while its slot was on the way: give it back
+            return;
+        }
+        if (active) {
+            start();
+        }
+    }
+
+    /** No slot is free: wait for one, at most the queue timeout (HAProxy's {@code timeout queue}, state {@code sQ}). */
+    void park() {
+        if (!client.eventLoop().inEventLoop()) {
+            client.eventLoop().execute(this::park);
+            return;
+        }
+        if (!admitted && !closed && queueTimer == null) {
+            queueTimer = client.eventLoop().schedule(() -> {
+                queueTimer = null;
+                if (!admitted) {
+                    close('s', 'Q');
+                }
+            }, config.queueTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The client channel is active: once admitted, pick a server, or refuse the client at once when none is available. */
+    void channelActive() {
+        active = true;
+        if (admitted) {
+            start();
+        }
+    }
+
+    private void start() {
+        if (closed || server != null) {
+            return;
+        }
+        if (!admission.accepting()) {
             close('K', 'R');
             return;
         }
-        if (!admitted) {
-            if (!balancer.admit(this)) {
-                return; // parked until a connection ends
-            }
-            admitted = true;
-        }
-        Server s = balancer.pool().select(clientAddress(), null);
+        Server s = backends.pool().select(clientAddress(), null);
         if (s == null) {
-            balancer.frontend().refused.increment();
+            frontend.refused.increment();
             close('S', 'C');
             return;
         }
@@ -127,7 +177,7 @@ final class RelaySession implements Runnable {
         s.connectionOpened();
         s.sessions.add(this);
         connectStartNanos = ticker.nanoTime();
-        Bootstrap b = balancer.backendBootstrap().clone(client.eventLoop()).handler(new RelayHandler(this, false));
+        Bootstrap b = backendBootstrap.clone(client.eventLoop()).handler(new RelayHandler(this, false));
         ChannelFuture f = b.connect(s.address);
         server = f.channel();
         f.addListener((ChannelFutureListener) this::connectDone);
@@ -161,10 +211,10 @@ final class RelaySession implements Runnable {
         }
         Server failed = target;
         failed.connectErrors.increment();
-        balancer.reportConnectFailure(failed, f.cause());
+        backends.connectFailed(failed, f.cause());
         detach();
         server = null;
-        if (retries >= balancer.retries()) {
+        if (retries >= config.retries()) {
             close(f.cause() instanceof ConnectTimeoutException ? 's' : 'S', 'C');
             return;
         }
@@ -174,20 +224,20 @@ final class RelaySession implements Runnable {
             tried = new ArrayList<>(2);
         }
         tried.add(failed);
-        Server next = balancer.pool().select(clientAddress(), tried);
+        Server next = backends.pool().select(clientAddress(), tried);
         if (next != null) {
             failed.redispatches.increment();
             connect(next);
             return;
         }
-        Server again = balancer.pool().select(clientAddress(), null);
+        Server again = backends.pool().select(clientAddress(), null);
         if (again == null) {
-            balancer.frontend().refused.increment();
+            frontend.refused.increment();
             close('S', 'C');
             return;
         }
         // Only servers already tried are left: wait HAProxy's turn-around delay before trying one again.
-        long delay = Math.min(balancer.connectTimeoutNanos(), MAX_TURNAROUND_NANOS);
+        long delay = Math.min(config.connectTimeoutNanos(), MAX_TURNAROUND_NANOS);
         client.eventLoop().schedule(() -> {
             if (!closed) {
                 connect(again);
@@ -217,7 +267,7 @@ final class RelaySession implements Runnable {
             lastClientReadNanos = now;
             bytesFromClient += bytes;
             if (bytes > 0) {
-                balancer.frontend().bytesIn.add(bytes);
+                frontend.bytesIn.add(bytes);
                 if (s != null) {
                     s.bytesIn.add(bytes);
                 }
@@ -226,7 +276,7 @@ final class RelaySession implements Runnable {
             lastServerReadNanos = now;
             bytesFromServer += bytes;
             if (bytes > 0) {
-                balancer.frontend().bytesOut.add(bytes);
+                frontend.bytesOut.add(bytes);
                 if (s != null) {
                     s.bytesOut.add(bytes);
                 }
@@ -297,7 +347,7 @@ final class RelaySession implements Runnable {
             return;
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: {} side of {} failed", balancer.name(), clientSide ? "client" : "server", client, cause);
+            LOG.debug("{}: {} side of {} failed", config.name(), clientSide ? "client" : "server", client, cause);
         }
         close(clientSide ? 'C' : 'S', phase());
     }
@@ -351,20 +401,20 @@ final class RelaySession implements Runnable {
      */
     private long deadline() {
         long lastAny = Math.max(lastClientReadNanos, lastServerReadNanos);
-        long fin = balancer.clientFinTimeoutNanos();
+        long fin = config.clientFinTimeoutNanos();
         if ((clientInputShut || serverInputShut) && fin > 0) {
             return lastAny + fin;
         }
-        long tunnel = balancer.tunnelTimeoutNanos();
+        long tunnel = config.tunnelTimeoutNanos();
         if (tunnel > 0) {
             return lastAny + tunnel;
         }
         long d = Long.MAX_VALUE;
-        long c = balancer.clientTimeoutNanos();
+        long c = config.clientTimeoutNanos();
         if (c > 0) {
             d = lastClientReadNanos + c;
         }
-        long s = balancer.serverTimeoutNanos();
+        long s = config.serverTimeoutNanos();
         if (s > 0) {
             d = Math.min(d, lastServerReadNanos + s);
         }
@@ -372,11 +422,11 @@ final class RelaySession implements Runnable {
     }
 
     private char timeoutCause() {
-        long tunnel = balancer.tunnelTimeoutNanos();
+        long tunnel = config.tunnelTimeoutNanos();
         if (clientInputShut || serverInputShut || tunnel > 0) {
             return 'c';
         }
-        long c = balancer.clientTimeoutNanos();
+        long c = config.clientTimeoutNanos();
         long now = ticker.nanoTime();
         return c > 0 && now - (lastClientReadNanos + c) >= 0 ? 'c' : 's';
     }
@@ -400,9 +450,23 @@ final class RelaySession implements Runnable {
             }
             early = null;
         }
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
+        // The slot is given back once both sockets are closed, not before: a backend must never see more of
+        // our connections than maxConnections, also while a closing one still flushes.
+        socketsOpen = server != null ? 2 : 1;
+        ChannelFutureListener socketClosed = f -> {
+            if (--socketsOpen == 0) {
+                admission.ended(this, admitted);
+            }
+        };
         closeAfterFlush(client);
+        client.closeFuture().addListener(socketClosed);
         if (server != null) {
             closeAfterFlush(server);
+            server.closeFuture().addListener(socketClosed);
         }
         if (why == 'D' || why == 'K') {
             Server s = target;
@@ -411,8 +475,7 @@ final class RelaySession implements Runnable {
             }
         }
         detach();
-        balancer.sessionClosed(this);
-        if (balancer.logConnections()) {
+        if (config.logConnections()) {
             log();
         }
     }
@@ -436,7 +499,7 @@ final class RelaySession implements Runnable {
             return;
         }
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        long linger = balancer.clientFinTimeoutNanos() > 0 ? balancer.clientFinTimeoutNanos() : balancer.connectTimeoutNanos();
+        long linger = config.clientFinTimeoutNanos() > 0 ? config.clientFinTimeoutNanos() : config.connectTimeoutNanos();
         ScheduledFuture<?> force = ch.eventLoop().schedule(() -> {
             ch.close();
         }, linger, TimeUnit.NANOSECONDS);
@@ -449,10 +512,11 @@ final class RelaySession implements Runnable {
         long tt = TimeUnit.NANOSECONDS.toMillis(now - acceptNanos);
         Server s = target;
         String serverName = s == null ? "<NOSRV>" : s.name;
-        TCPLOG.info("{} {} {}/{} 0/{}/{} {} {} {}{} {}/{} {}",
+        long tw = TimeUnit.NANOSECONDS.toMillis((admittedNanos >= 0 ? admittedNanos : now) - acceptNanos);
+        TCPLOG.info("{} {} {}/{} {}/{}/{} {} {} {}{} {}/{} {}",
                 client.remoteAddress() instanceof InetSocketAddress ? format((InetSocketAddress) client.remoteAddress()) : String.valueOf(client.remoteAddress()),
-                balancer.name(), balancer.name(), serverName, tc, tt, bytesFromServer, bytesFromClient, cause, termPhase,
-                balancer.frontend().active.get(), s == null ? 0 : s.active.get(), retries);
+                config.name(), config.name(), serverName, tw, tc, tt, bytesFromServer, bytesFromClient, cause, termPhase,
+                frontend.active.get(), s == null ? 0 : s.active.get(), retries);
     }
 
     /** {@code host:port}, with IPv6 literals in brackets. */

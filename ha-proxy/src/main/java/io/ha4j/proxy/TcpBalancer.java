@@ -1,20 +1,16 @@
 package io.ha4j.proxy;
 
-import io.ha4j.core.CheckResult;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.HaEvent;
 import io.ha4j.core.HealthCheck;
 import io.ha4j.core.HealthChecker;
-import io.ha4j.core.HealthStatus;
 import io.ha4j.core.HttpCheck;
 import io.ha4j.core.Phase;
 import io.ha4j.core.TlsOptions;
 import io.ha4j.core.internal.Validation;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,24 +18,17 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -103,12 +92,12 @@ import org.slf4j.LoggerFactory;
  * 127.0.0.1:40312 apiserver apiserver/cp-1 0/1/5230 48211 1022 -- 12/4 0
  * client          frontend  backend/server Tw/Tc/Tt bytes_out bytes_in state actconn/srvconn retries
  * </pre>
- * {@code Tw} is always 0 (there is no queue), {@code Tc} the connect time in ms (-1 if never connected),
+ * {@code Tw} the time in ms spent waiting for a {@code maxConnections} slot, {@code Tc} the connect time in ms (-1 if never connected),
  * {@code Tt} the total time in ms; {@code bytes_out} went to the client, {@code bytes_in} came from it.
  * The state is HAProxy's: first letter {@code -} normal, {@code C}/{@code S} aborted by client/server (or
  * server refused), {@code c}/{@code s} client/server-side timeout, {@code D} killed because the server was
  * marked down, {@code K} killed by an admin action or the shutdown deadline; second letter the phase:
- * {@code C} connecting, {@code D} data, {@code R} before a server was chosen, {@code -} normal. A client
+ * {@code C} connecting, {@code D} data, {@code R} before a server was chosen, {@code Q} waiting for a slot, {@code -} normal. A client
  * refused because no server was up shows {@code <NOSRV>} and {@code SC}.
  */
 public final class TcpBalancer implements HaComponent {
@@ -116,45 +105,15 @@ public final class TcpBalancer implements HaComponent {
     private enum State { LATENT, STARTED, CLOSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpBalancer.class);
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
+    private final BalancerConfig config;
     private final String name;
-    private final List<InetSocketAddress> frontendAddresses;
-    private final List<Backend> initialBackends;
-    private final Balance balance;
-    private final int maxConnections;
-    private final int backlog;
-    private final long connectTimeoutNanos;
-    private final long clientTimeoutNanos;
-    private final long serverTimeoutNanos;
-    private final long tunnelTimeoutNanos;
-    private final long clientFinTimeoutNanos;
-    private final int retries;
-    private final boolean shutdownSessionsOnDown;
-    private final Duration slowStart;
-    private final Function<Backend, HealthCheck> defaultCheck;
-    private final UnaryOperator<HealthChecker.Builder> checkTimers;
-    private final int ioThreads;
-    private final EventLoopGroup givenGroup;
-    private final Transport transportChoice;
-    private final Integer acceptorsWanted;
-    private final InetSocketAddress adminAddress;
-    private final boolean adminActions;
-    private final boolean logConnections;
-    private final Duration drainTimeout;
-    private final boolean allBackups;
-
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final FrontendCounters frontend = new FrontendCounters();
-    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean acceptPaused = new AtomicBoolean();
-    private final AtomicInteger inService = new AtomicInteger();
-    private final Queue<RelaySession> parked = new ConcurrentLinkedQueue<>();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final List<Channel> acceptors = new ArrayList<>();
-    private volatile boolean accepting;
-    private volatile ServerPool pool;
+    private final Admission admission;
+    private volatile Backends backends;
     private ComponentContext context;
     private boolean ownsContext;
     private EventLoopGroup group;
@@ -164,36 +123,10 @@ public final class TcpBalancer implements HaComponent {
     private Channel adminChannel;
     private volatile List<InetSocketAddress> bound = List.of();
 
-    private TcpBalancer(Builder b) {
-        this.name = b.name;
-        this.frontendAddresses = List.copyOf(b.frontends);
-        this.initialBackends = List.copyOf(b.backends);
-        this.balance = b.balance != null ? b.balance : Balance.ROUND_ROBIN;
-        this.maxConnections = b.maxConnections != null ? b.maxConnections : 10_000;
-        this.backlog = b.backlog != null ? b.backlog : 1024;
-        this.connectTimeoutNanos = nanos(b.connectTimeout, Duration.ofSeconds(5));
-        this.clientTimeoutNanos = nanos(b.clientTimeout, Duration.ofSeconds(60));
-        this.serverTimeoutNanos = nanos(b.serverTimeout, Duration.ofSeconds(60));
-        this.tunnelTimeoutNanos = nanos(b.tunnelTimeout, Duration.ofHours(24));
-        this.clientFinTimeoutNanos = nanos(b.clientFinTimeout, Duration.ofSeconds(30));
-        this.retries = b.retries != null ? b.retries : 3;
-        this.shutdownSessionsOnDown = b.shutdownSessionsOnDown == null || b.shutdownSessionsOnDown;
-        this.slowStart = b.slowStart != null ? b.slowStart : Duration.ofSeconds(60);
-        this.defaultCheck = b.healthCheck != null ? b.healthCheck : TcpBalancer::kubernetesReadyz;
-        this.checkTimers = b.checkTimers != null ? b.checkTimers : HealthChecker.Builder::kubernetesDefaults;
-        this.ioThreads = b.ioThreads != null ? b.ioThreads : Runtime.getRuntime().availableProcessors();
-        this.givenGroup = b.eventLoopGroup;
-        this.transportChoice = b.transport != null ? b.transport : Transport.AUTO;
-        this.acceptorsWanted = b.acceptors;
-        this.adminAddress = b.adminAddress;
-        this.adminActions = b.adminActions == null || b.adminActions;
-        this.logConnections = b.logConnections != null && b.logConnections;
-        this.drainTimeout = b.drainTimeout != null ? b.drainTimeout : Duration.ofSeconds(30);
-        this.allBackups = b.allBackups != null && b.allBackups;
-    }
-
-    private static long nanos(Duration d, Duration fallback) {
-        return (d != null ? d : fallback).toNanos();
+    private TcpBalancer(BalancerConfig config) {
+        this.config = config;
+        this.name = config.name();
+        this.admission = new Admission(config.maxConnections(), frontend);
     }
 
     private static HealthCheck kubernetesReadyz(Backend b) {
@@ -237,7 +170,8 @@ public final class TcpBalancer implements HaComponent {
 
     /**
      * Binds the frontends, starts the health checkers and, if configured, the admin listener. Fails (and
-     * releases what it took) when an address cannot be bound.
+     * releases what it took) when an address cannot be bound: a {@link io.ha4j.core.HaStartException} naming
+     * the address, also when another socket (of this or another process) already listens on it.
      */
     @Override
     public void start(ComponentContext context) {
@@ -246,16 +180,16 @@ public final class TcpBalancer implements HaComponent {
             throw new IllegalStateException("balancer '" + name + "' can be started once");
         }
         this.context = context;
-        this.pool = new ServerPool(balance, context.clock(), context.random(), slowStart.toNanos(), allBackups);
-        this.transport = NettyTransport.choose(transportChoice);
-        if (givenGroup != null) {
-            group = givenGroup;
+        this.backends = new Backends(config, context);
+        this.transport = NettyTransport.choose(config.transport());
+        if (config.eventLoopGroup() != null) {
+            group = config.eventLoopGroup();
         } else {
-            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(name + "-io", true), transport.ioHandlerFactory());
+            group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true), transport.ioHandlerFactory());
             ownsGroup = true;
         }
-        for (Backend b : initialBackends) {
-            addServer(b);
+        for (Backend b : config.backends()) {
+            backends.add(b);
         }
         backendBootstrap = new Bootstrap()
                 .group(group)
@@ -265,250 +199,38 @@ public final class TcpBalancer implements HaComponent {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNanos())));
         transport.keepAliveTiming(backendBootstrap, false);
-        accepting = true;
-        bindFrontends();
-        if (adminAddress != null) {
-            adminChannel = AdminHandler.bind(this, group, transport, adminAddress, adminActions);
+        bound = Frontends.bind(config, transport, group, admission, this::newSession);
+        if (config.adminAddress() != null) {
+            adminChannel = AdminHandler.bind(this, config, group, transport, context.clock());
         }
         LOG.info("Balancer '{}' listening on {} ({} transport, {} acceptor(s) per address), {} backend(s), balance {}",
-                name, bound, transport.name(), acceptors.size() / Math.max(1, bound.size()), pool.servers().size(), balance);
+                name, bound, transport.name(), admission.acceptors().size() / Math.max(1, bound.size()), backends.pool().servers().size(), config.balance());
         context.publish(new HaEvent(name, "", "RUNNING", "listening on " + bound, context.clock().nanoTime()));
     }
 
-    private void bindFrontends() {
-        int perAddress = acceptorsWanted != null ? acceptorsWanted
-                : transport.supportsReusePort() ? Math.max(1, Math.min(ioThreads, 64)) : 1;
-        if (!transport.supportsReusePort()) {
-            perAddress = 1;
-        }
-        ServerBootstrap sb = new ServerBootstrap()
-                .group(group, group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, backlog)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new Acceptor());
-        if (perAddress > 1) {
-            transport.reusePort(sb);
-        }
-        transport.keepAliveTiming(sb, true);
-        Set<InetSocketAddress> addresses = new LinkedHashSet<>();
-        for (InetSocketAddress wanted : frontendAddresses) {
-            SocketAddress actual = wanted;
-            for (int i = 0; i < perAddress; i++) {
-                Channel ch = sb.bind(actual).syncUninterruptibly().channel();
-                acceptors.add(ch);
-                actual = ch.localAddress();
-            }
-            addresses.add((InetSocketAddress) actual);
-        }
-        bound = List.copyOf(addresses);
-    }
-
-    /** The @Sharable initializer of accepted connections: counts them and installs the client-side relay. */
-    private final class Acceptor extends ChannelInitializer<Channel> {
-        @Override
-        protected void initChannel(Channel ch) {
-            RelaySession s = new RelaySession(TcpBalancer.this, ch);
-            sessions.add(s);
-            int now = frontend.opened();
-            if (now >= maxConnections) {
-                pauseAccepting();
-            }
-            ch.pipeline().addLast(new RelayHandler(s, true));
-        }
-    }
-
-    private void pauseAccepting() {
-        if (acceptPaused.compareAndSet(false, true)) {
-            frontend.acceptPauses.increment();
-            for (Channel a : acceptors) {
-                a.config().setAutoRead(false);
-            }
-            if (frontend.active.get() < maxConnections) {
-                resumeAccepting(); // a connection closed while we paused
-            }
-        }
-    }
-
-    private void resumeAccepting() {
-        if (acceptPaused.compareAndSet(true, false)) {
-            for (Channel a : acceptors) {
-                if (a.isOpen()) {
-                    a.config().setAutoRead(true);
-                }
-            }
-        }
-    }
-
-    // ---- called by RelaySession (event loop threads) ----
-
-    ServerPool pool() {
-        return pool;
-    }
-
-    Bootstrap backendBootstrap() {
-        return backendBootstrap;
-    }
-
-    FrontendCounters frontend() {
-        return frontend;
-    }
-
-    int retries() {
-        return retries;
-    }
-
-    long connectTimeoutNanos() {
-        return connectTimeoutNanos;
-    }
-
-    long clientTimeoutNanos() {
-        return clientTimeoutNanos;
-    }
-
-    long serverTimeoutNanos() {
-        return serverTimeoutNanos;
-    }
-
-    long tunnelTimeoutNanos() {
-        return tunnelTimeoutNanos;
-    }
-
-    long clientFinTimeoutNanos() {
-        return clientFinTimeoutNanos;
-    }
-
-    boolean logConnections() {
-        return logConnections;
-    }
-
-    boolean acceptingSessions() {
-        return accepting;
-    }
-
-    void reportConnectFailure(Server server, Throwable cause) {
-        HealthChecker c = server.checker;
-        if (c != null) {
-            String why = cause == null ? "unknown" : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            c.report(CheckResult.failed("connect failed (observed): " + why));
-        }
-    }
-
-    /**
-     * Takes one of the {@code maxConnections} slots for {@code s}, or parks it until a slot frees. Pausing
-     * the acceptors takes effect after the accept batch under way (Netty clears read interest lazily), so a
-     * few clients may be accepted past the limit; they wait here, unserved, as they would in the backlog.
-     */
-    boolean admit(RelaySession s) {
-        if (inService.incrementAndGet() <= maxConnections) {
-            return true;
-        }
-        inService.decrementAndGet();
-        parked.add(s);
-        if (inService.get() < maxConnections) {
-            startParked(); // a slot freed meanwhile
-        }
-        return false;
-    }
-
-    private void startParked() {
-        RelaySession next = parked.poll();
-        if (next != null) {
-            next.client.eventLoop().execute(next::start);
-        }
-    }
-
-    void sessionClosed(RelaySession s) {
-        sessions.remove(s);
-        if (s.admitted()) {
-            inService.decrementAndGet();
-            startParked();
-        } else {
-            parked.remove(s);
-        }
-        int now = frontend.active.decrementAndGet();
-        if (now < maxConnections && acceptPaused.get() && accepting) {
-            resumeAccepting();
-        }
-        if (!accepting && sessions.isEmpty()) {
-            drained.complete(null);
-        }
-    }
-
-    // ---- backends and health ----
-
-    private Server addServer(Backend backend) {
-        Server server = new Server(backend);
-        HealthCheck check = backend.check().orElseGet(() -> defaultCheck.apply(backend));
-        HealthChecker checker = checkTimers.apply(HealthChecker.builder(name + "/" + backend.name())).check(check).build();
-        server.checker = checker;
-        server.up = checker.isUp();
-        checker.addListener((c, status, cause) -> healthChanged(server, status));
-        pool.add(server);
-        checker.start(context);
-        return server;
-    }
-
-    private void healthChanged(Server server, HealthStatus status) {
-        boolean nowUp = status == HealthStatus.UP;
-        if (server.up == nowUp || server.removed) {
-            return;
-        }
-        server.lastChangeNanos = context.clock().nanoTime();
-        if (nowUp) {
-            startSlowStart(server);
-            server.up = true;
-        } else {
-            server.up = false;
-            server.downTransitions.incrementAndGet();
-            if (shutdownSessionsOnDown) {
-                killSessions(server, 'D');
-            }
-        }
-    }
-
-    private void startSlowStart(Server server) {
-        if (slowStart.toNanos() > 0) {
-            server.slowStartBeginNanos = context.clock().nanoTime();
-        }
-    }
-
-    private void killSessions(Server server, char why) {
-        int n = 0;
-        for (RelaySession s : server.sessions) {
-            s.kill(why);
-            n++;
-        }
-        if (n > 0) {
-            LOG.info("Balancer '{}': closed {} connection(s) to backend '{}' ({})", name, n, server.name,
-                    why == 'D' ? "marked down" : "admin");
-        }
-    }
-
-    private Server server(String backend) {
-        ServerPool p = pool;
-        if (p == null) {
-            throw new IllegalStateException("balancer '" + name + "' is not started");
-        }
-        Server s = p.find(Objects.requireNonNull(backend, "backend"));
-        if (s == null) {
-            throw new IllegalArgumentException("balancer '" + name + "' has no backend named '" + backend + "'");
-        }
-        return s;
+    /** A client connection was accepted (on its event loop): make its session and ask for a slot. */
+    private void newSession(Channel ch) {
+        RelaySession s = new RelaySession(config, admission, backends, backendBootstrap, frontend, ch);
+        ch.pipeline().addLast(new RelayHandler(s, true));
+        admission.accepted(s);
     }
 
     // ---- runtime admin API ----
 
+    private Backends requireBackends() {
+        Backends b = backends;
+        if (b == null) {
+            throw new IllegalStateException("balancer '" + name + "' is not started");
+        }
+        return b;
+    }
+
     /** Takes no new connections on {@code backend}; established ones continue (HAProxy {@code state drain}). */
     public void drain(String backend) {
-        setAdminState(server(backend), BackendState.DRAIN);
+        Backends b = requireBackends();
+        b.setAdminState(b.server(backend), BackendState.DRAIN);
     }
 
     /**
@@ -516,7 +238,8 @@ public final class TcpBalancer implements HaComponent {
      * established ones continue.
      */
     public void disable(String backend) {
-        setAdminState(server(backend), BackendState.MAINT);
+        Backends b = requireBackends();
+        b.setAdminState(b.server(backend), BackendState.MAINT);
     }
 
     /**
@@ -524,43 +247,27 @@ public final class TcpBalancer implements HaComponent {
      * ramps up over the slowstart window, as for a server that came back.
      */
     public void enable(String backend) {
-        Server s = server(backend);
-        if (s.adminState != BackendState.READY && s.up) {
-            startSlowStart(s);
-        }
-        setAdminState(s, BackendState.READY);
-    }
-
-    private void setAdminState(Server s, BackendState st) {
-        BackendState old = s.adminState;
-        if (old == st) {
-            return;
-        }
-        s.adminState = st;
-        s.lastChangeNanos = context.clock().nanoTime();
-        LOG.info("Balancer '{}': backend '{}' {} -> {}", name, s.name, old, st);
-        context.publish(new HaEvent(name + "/" + s.name, old.name(), st.name(), "admin", s.lastChangeNanos));
+        requireBackends().enable(backend);
     }
 
     /** Sets the weight of {@code backend}, in [0, 256]; 0 drains it. Applies to the next connection. */
     public void setWeight(String backend, int weight) {
-        Validation.inRange("weight", weight, 0, Backend.MAX_WEIGHT);
-        Server s = server(backend);
-        int old = s.weight;
-        s.weight = weight;
-        LOG.info("Balancer '{}': backend '{}' weight {} -> {}", name, s.name, old, weight);
+        requireBackends().setWeight(backend, weight);
     }
 
-    /** Adds a backend at runtime; it is health checked at once and takes connections while up. */
+    /**
+     * Adds a backend at runtime; it is health checked at once and takes connections while up. Its check is
+     * its own ({@link Backend.Builder#check}) if it has one, else the balancer's check template
+     * ({@link Builder#healthCheck}), the same as for the backends given to the builder: a backend added
+     * through the admin listener is checked like its siblings.
+     */
     public void addBackend(Backend backend) {
         Objects.requireNonNull(backend, "backend");
-        if (pool == null) {
-            throw new IllegalStateException("balancer '" + name + "' is not started");
-        }
+        Backends b = requireBackends();
         if (closing.get()) {
             throw new IllegalStateException("balancer '" + name + "' is closed");
         }
-        addServer(backend);
+        b.add(backend);
         LOG.info("Balancer '{}': added backend {}", name, backend);
     }
 
@@ -571,46 +278,23 @@ public final class TcpBalancer implements HaComponent {
      * @return whether a backend of that name existed
      */
     public boolean removeBackend(String backend) {
-        if (pool == null) {
-            throw new IllegalStateException("balancer '" + name + "' is not started");
-        }
-        Server s = pool.remove(Objects.requireNonNull(backend, "backend"));
-        if (s == null) {
-            return false;
-        }
-        HealthChecker c = s.checker;
-        if (c != null) {
-            c.close();
-        }
-        LOG.info("Balancer '{}': removed backend '{}' ({} connection(s) continue)", name, backend, s.active.get());
-        return true;
+        return requireBackends().remove(backend);
     }
 
     /** Closes every established connection to {@code backend} (HAProxy {@code shutdown sessions server}). */
     public void shutdownSessions(String backend) {
-        killSessions(server(backend), 'K');
+        Backends b = requireBackends();
+        b.killSessions(b.server(backend), 'K');
     }
 
     /** Names of the current backends, in declaration order. */
     public List<String> backendNames() {
-        List<String> names = new ArrayList<>();
-        for (Server s : requirePool().servers()) {
-            names.add(s.name);
-        }
-        return names;
+        return requireBackends().names();
     }
 
     /** The health checker of {@code backend} (e.g. to add a listener). */
     public HealthChecker healthChecker(String backend) {
-        return server(backend).checker;
-    }
-
-    private ServerPool requirePool() {
-        ServerPool p = pool;
-        if (p == null) {
-            throw new IllegalStateException("balancer '" + name + "' is not started");
-        }
-        return p;
+        return requireBackends().server(backend).checker;
     }
 
     /** The addresses the frontends listen on (with the actual port when port 0 was configured). */
@@ -626,55 +310,12 @@ public final class TcpBalancer implements HaComponent {
 
     /** The transport in use: {@code "epoll"} or {@code "nio"}. */
     public String transportName() {
-        return transport == null ? transportChoice.name().toLowerCase(Locale.ROOT) : transport.name();
+        return transport == null ? config.transport().name().toLowerCase(Locale.ROOT) : transport.name();
     }
 
     /** A snapshot of the counters and states. */
     public BalancerStats stats() {
-        ServerPool p = requirePool();
-        long now = p.clock().nanoTime();
-        List<BackendStats> rows = new ArrayList<>();
-        int up = 0;
-        for (Server s : p.servers()) {
-            HealthChecker c = s.checker;
-            CheckResult last = c == null ? null : c.lastResult();
-            long eweight = s.isAvailable() ? s.effectiveWeight(now, p.slowStartNanos()) : 0;
-            if (s.isAvailable() && s.weight > 0) {
-                up++;
-            }
-            rows.add(new BackendStats(
-                    s.name,
-                    RelaySession.format(s.address),
-                    s.backup,
-                    s.status(),
-                    s.adminState,
-                    s.up,
-                    s.weight,
-                    (int) ((eweight + Server.WEIGHT_SCALE - 1) / Server.WEIGHT_SCALE),
-                    s.active.get(),
-                    s.maxActive.get(),
-                    s.total.sum(),
-                    s.bytesIn.sum(),
-                    s.bytesOut.sum(),
-                    s.connectErrors.sum(),
-                    s.retries.sum(),
-                    s.redispatches.sum(),
-                    s.killed.sum(),
-                    c == null ? 0 : c.health(),
-                    c == null ? 0 : c.rise(),
-                    c == null ? 0 : c.fall(),
-                    c == null ? "" : c.check().description(),
-                    last == null ? "" : last.toString(),
-                    s.downTransitions.get(),
-                    s.lastChangeNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toSeconds(now - s.lastChangeNanos)));
-        }
-        List<String> fronts = new ArrayList<>();
-        for (InetSocketAddress a : bound) {
-            fronts.add(RelaySession.format(a));
-        }
-        return new BalancerStats(name, fronts, balance, transportName(), frontend.active.get(), frontend.maxActive.get(),
-                maxConnections, frontend.total.sum(), frontend.bytesIn.sum(), frontend.bytesOut.sum(),
-                frontend.refused.sum(), up, rows);
+        return StatsSnapshot.of(config, requireBackends().pool(), frontend, bound, transportName());
     }
 
     // ---- shutdown ----
@@ -686,7 +327,7 @@ public final class TcpBalancer implements HaComponent {
      */
     @Override
     public void close() {
-        close(drainTimeout);
+        close(config.drainTimeout());
     }
 
     /** {@link #close()} with another drain deadline (zero closes established connections at once). */
@@ -696,10 +337,10 @@ public final class TcpBalancer implements HaComponent {
             return;
         }
         State was = state.getAndSet(State.CLOSED);
-        accepting = false;
+        admission.stopAccepting();
         try {
             if (was == State.STARTED) {
-                for (Channel a : acceptors) {
+                for (Channel a : admission.acceptors()) {
                     a.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 }
                 if (adminChannel != null) {
@@ -708,14 +349,9 @@ public final class TcpBalancer implements HaComponent {
                 drainSessions(drainDeadline);
             }
         } finally {
-            ServerPool p = pool;
-            if (p != null) {
-                for (Server s : p.servers()) {
-                    HealthChecker c = s.checker;
-                    if (c != null) {
-                        c.close();
-                    }
-                }
+            Backends b = backends;
+            if (b != null) {
+                b.closeCheckers();
             }
             if (ownsGroup && group != null) {
                 group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
@@ -731,13 +367,14 @@ public final class TcpBalancer implements HaComponent {
     }
 
     private void drainSessions(Duration deadline) {
+        Set<RelaySession> sessions = admission.sessions();
         if (sessions.isEmpty()) {
             return;
         }
         LOG.info("Balancer '{}' stopped accepting; draining {} connection(s) for up to {}", name, sessions.size(), Validation.format(deadline));
         try {
             if (!deadline.isZero()) {
-                drained.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+                admission.drained().get(deadline.toNanos(), TimeUnit.NANOSECONDS);
                 return;
             }
         } catch (TimeoutException e) {
@@ -751,7 +388,7 @@ public final class TcpBalancer implements HaComponent {
             s.kill('K');
         }
         try {
-            drained.get(5, TimeUnit.SECONDS);
+            admission.drained().get(5, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             LOG.warn("Balancer '{}': {} connection(s) did not close in time", name, sessions.size());
         } catch (InterruptedException e) {
@@ -761,7 +398,7 @@ public final class TcpBalancer implements HaComponent {
 
     @Override
     public String toString() {
-        return "TcpBalancer[" + name + ", " + bound + ", " + balance + "]";
+        return "TcpBalancer[" + name + ", " + bound + ", " + config.balance() + "]";
     }
 
     /**
@@ -782,6 +419,7 @@ public final class TcpBalancer implements HaComponent {
         private Duration serverTimeout;
         private Duration tunnelTimeout;
         private Duration clientFinTimeout;
+        private Duration queueTimeout;
         private Integer retries;
         private Boolean shutdownSessionsOnDown;
         private Duration slowStart;
@@ -793,6 +431,8 @@ public final class TcpBalancer implements HaComponent {
         private Integer acceptors;
         private InetSocketAddress adminAddress;
         private Boolean adminActions;
+        private Duration adminIdleTimeout;
+        private Integer adminMaxConnections;
         private Boolean logConnections;
         private Duration drainTimeout;
         private Boolean allBackups;
@@ -847,9 +487,19 @@ public final class TcpBalancer implements HaComponent {
 
         /**
          * Most client connections served at once, in [1, 1000000]; default 10000 (HAProxy's {@code maxconn}).
-         * At the limit the balancer stops accepting; new clients wait in the kernel's accept backlog (bounded
-         * by {@link #backlog}) until a connection ends. The few accepted by a batch already under way wait,
-         * unserved, until a slot frees.
+         * Exact: a slot is taken when a client is accepted, before any backend connect, and given back when
+         * both sockets of its session are closed, so a backend never sees more than this many of our
+         * connections, with any number of acceptors and event loops.
+         *
+         * <p>At the limit the balancer stops accepting, as HAProxy pauses its listeners: new clients wait in
+         * the kernel's accept queue (bounded by {@link #backlog} and {@code net.core.somaxconn}), then in SYN
+         * retransmission, and are served in arrival order as connections end. The few accepted by a batch
+         * already under way wait for a slot without a backend connection, up to {@link #queueTimeout}. So
+         * with 5,000 idle clients and a limit of 1,000, the first 1,000 hold the slots until they leave or
+         * their timeout ends them (client timeout before the backend answers, then the tunnel timeout:
+         * 24h by default, so lower it, or the client timeout with {@code tunnelTimeout(ZERO)}, where idle
+         * clients are expected), and every later client, idle or not, waits in the backlog meanwhile: the
+         * same queueing as HAProxy's, chosen because serving past the limit is what the limit forbids.
          */
         public Builder maxConnections(int max) {
             Validation.setOnce("maxConnections", this.maxConnections);
@@ -910,6 +560,17 @@ public final class TcpBalancer implements HaComponent {
         public Builder clientFinTimeout(Duration timeout) {
             Validation.setOnce("clientFinTimeout", this.clientFinTimeout);
             this.clientFinTimeout = Validation.inRange("clientFinTimeout", timeout, Duration.ZERO, Duration.ofHours(24));
+            return this;
+        }
+
+        /**
+         * How long a client accepted past {@link #maxConnections} waits for a slot before it is closed (state
+         * {@code sQ}), in [1ms, 1h]; default the connect timeout (HAProxy's {@code timeout queue} and its
+         * default). See {@link #maxConnections} for who waits where.
+         */
+        public Builder queueTimeout(Duration timeout) {
+            Validation.setOnce("queueTimeout", this.queueTimeout);
+            this.queueTimeout = Validation.inRange("queueTimeout", timeout, Duration.ofMillis(1), Duration.ofHours(1));
             return this;
         }
 
@@ -1032,6 +693,29 @@ public final class TcpBalancer implements HaComponent {
             return this;
         }
 
+        /**
+         * How long an admin connection may stay without a complete request before it is closed, in
+         * [100ms, 1h]; default 30s (HAProxy's {@code stats timeout}). Idle clients cannot hold the listener's
+         * sockets for ever.
+         */
+        public Builder adminIdleTimeout(Duration timeout) {
+            Validation.setOnce("adminIdleTimeout", this.adminIdleTimeout);
+            this.adminIdleTimeout = Validation.inRange("adminIdleTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * Most connections the admin listener holds at once, in [1, 10000]; default 64 (HAProxy's
+         * {@code stats maxconn} is 10). At the cap a new admin connection is closed at once, so that idle or
+         * hostile admin clients cannot use up the process's file descriptors and starve the relay and the
+         * health checks.
+         */
+        public Builder adminMaxConnections(int max) {
+            Validation.setOnce("adminMaxConnections", this.adminMaxConnections);
+            this.adminMaxConnections = Validation.inRange("adminMaxConnections", max, 1, 10_000);
+            return this;
+        }
+
         /** One log line per connection to logger {@code io.ha4j.proxy.tcplog} (format on {@link TcpBalancer}); default off. */
         public Builder logConnections(boolean log) {
             Validation.setOnce("logConnections", this.logConnections);
@@ -1056,12 +740,50 @@ public final class TcpBalancer implements HaComponent {
             return this;
         }
 
-        /** Validates and builds; at least one frontend is required. */
+        /**
+         * Builds the balancer from the options set (defaults for the others, listed on {@link TcpBalancer}).
+         *
+         * @throws IllegalStateException when a required option is missing, naming it: {@code bind} (at least
+         *     one frontend address) is the only required one
+         */
         public TcpBalancer build() {
             if (frontends.isEmpty()) {
                 throw new IllegalStateException("bind: at least one frontend address is required");
             }
-            return new TcpBalancer(this);
+            Duration connect = connectTimeout != null ? connectTimeout : Duration.ofSeconds(5);
+            return new TcpBalancer(new BalancerConfig(
+                    name,
+                    frontends,
+                    backends,
+                    balance != null ? balance : Balance.ROUND_ROBIN,
+                    maxConnections != null ? maxConnections : 10_000,
+                    backlog != null ? backlog : 1024,
+                    connect.toNanos(),
+                    nanos(clientTimeout, Duration.ofSeconds(60)),
+                    nanos(serverTimeout, Duration.ofSeconds(60)),
+                    nanos(tunnelTimeout, Duration.ofHours(24)),
+                    nanos(clientFinTimeout, Duration.ofSeconds(30)),
+                    nanos(queueTimeout, connect),
+                    retries != null ? retries : 3,
+                    shutdownSessionsOnDown == null || shutdownSessionsOnDown,
+                    nanos(slowStart, Duration.ofSeconds(60)),
+                    healthCheck != null ? healthCheck : TcpBalancer::kubernetesReadyz,
+                    checkTimers != null ? checkTimers : HealthChecker.Builder::kubernetesDefaults,
+                    ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors(),
+                    eventLoopGroup,
+                    transport != null ? transport : Transport.AUTO,
+                    acceptors,
+                    adminAddress,
+                    adminActions == null || adminActions,
+                    nanos(adminIdleTimeout, Duration.ofSeconds(30)),
+                    adminMaxConnections != null ? adminMaxConnections : 64,
+                    logConnections != null && logConnections,
+                    drainTimeout != null ? drainTimeout : Duration.ofSeconds(30),
+                    allBackups != null && allBackups));
+        }
+
+        private static long nanos(Duration d, Duration fallback) {
+            return (d != null ? d : fallback).toNanos();
         }
     }
 }

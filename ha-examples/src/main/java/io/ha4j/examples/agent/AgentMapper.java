@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -284,6 +285,13 @@ public final class AgentMapper {
                 });
                 b.slowStart(t.slowStart().orElse(Duration.ZERO));
                 b.shutdownSessionsOnDown(t.shutdownSessionsOnDown());
+                // a server added at runtime through the admin listener is checked as this section's servers are
+                b.healthCheck(added -> HealthCheckMapping.serverCheck(be, new Server(t.origin(), added.name(),
+                                added.address().getAddress().getHostAddress(), added.address().getPort(), t.check(), t.inter(),
+                                t.fastInter(), t.downInter(), t.rise(), t.fall(), added.weight(), added.isBackup(), t.checkSsl(),
+                                t.verifyNone(), t.caFile(), t.checkPort(), t.slowStart(), OptionalInt.empty(), false,
+                                t.initialState(), t.shutdownSessionsOnDown()))
+                        .orElseGet(() -> HealthCheck.of("none (server without 'check' is always up)", () -> true)));
             }
             for (Server s : servers) {
                 io.ha4j.proxy.Backend.Builder sb = io.ha4j.proxy.Backend.builder(s.name(), s.host(), s.port()).weight(s.weight());

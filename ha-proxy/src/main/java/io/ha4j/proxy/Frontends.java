@@ -1,0 +1,99 @@
+package io.ha4j.proxy;
+
+import io.ha4j.core.HaStartException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Binds a balancer's listening sockets: {@code acceptors} per frontend address, sharing the port through
+ * {@code SO_REUSEPORT} so that the kernel spreads clients over the event loops.
+ *
+ * <p>{@code SO_REUSEPORT} would also let a second balancer, in this process or another one of the same user,
+ * bind the same address and silently take a share of the clients. So before binding its group a balancer
+ * probes the address with a plain socket (no {@code SO_REUSEPORT}): the probe fails when anything listens
+ * there already, and the start fails with one line naming the address, as HAProxy's does. The window between
+ * the probe and the group's bind is a few microseconds.
+ */
+final class Frontends {
+
+    private Frontends() {
+    }
+
+    /** Binds every frontend of {@code config}; returns the bound addresses (actual ports), in order. */
+    static List<InetSocketAddress> bind(BalancerConfig config, NettyTransport transport, EventLoopGroup group,
+                                        Admission admission, Consumer<Channel> onAccepted) {
+        int perAddress = config.acceptorsPerAddress() != null ? config.acceptorsPerAddress()
+                : Math.max(1, Math.min(config.ioThreads(), 64));
+        if (!transport.supportsReusePort()) {
+            perAddress = 1;
+        }
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(group, group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpBalancer.WATER_MARK)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        onAccepted.accept(ch);
+                    }
+                });
+        if (perAddress > 1) {
+            transport.reusePort(sb);
+        }
+        transport.keepAliveTiming(sb, true);
+        Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+        for (InetSocketAddress wanted : config.frontends()) {
+            if (wanted.getPort() != 0) {
+                probe(config.name(), wanted);
+            }
+            SocketAddress actual = wanted;
+            for (int i = 0; i < perAddress; i++) {
+                ChannelFuture f = sb.bind(actual).awaitUninterruptibly();
+                if (!f.isSuccess()) {
+                    throw inUse(config.name(), actual, f.cause());
+                }
+                admission.addAcceptor(f.channel());
+                actual = f.channel().localAddress();
+            }
+            addresses.add((InetSocketAddress) actual);
+        }
+        return List.copyOf(addresses);
+    }
+
+    /** Fails when anything listens on {@code address} already (even with {@code SO_REUSEPORT}). */
+    private static void probe(String balancer, InetSocketAddress address) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address, 1);
+        } catch (IOException e) {
+            throw inUse(balancer, address, e);
+        }
+    }
+
+    private static HaStartException inUse(String balancer, SocketAddress address, Throwable cause) {
+        String where = address instanceof InetSocketAddress ? RelaySession.format((InetSocketAddress) address) : String.valueOf(address);
+        String why = cause == null || cause.getMessage() == null ? "bind failed" : cause.getMessage();
+        BindException e = new BindException("cannot listen on " + where + ": " + why
+                + (cause instanceof BindException || why.contains("in use") ? " (another balancer or process listens there)" : ""));
+        return new HaStartException(balancer, e);
+    }
+}
