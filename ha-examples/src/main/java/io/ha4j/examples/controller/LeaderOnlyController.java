@@ -32,7 +32,7 @@ public final class LeaderOnlyController implements HaComponent, LeadershipListen
     private final FencedLedger ledger;
     private final Duration period;
     private volatile Scheduler scheduler;
-    private volatile Leadership term;
+    private Leadership term;
     private ScheduledTask loop;
     private long round;
     private volatile boolean closed;
@@ -61,10 +61,13 @@ public final class LeaderOnlyController implements HaComponent, LeadershipListen
         election.leadership().ifPresent(this::isLeader);
     }
 
-    /** Called on the scheduler (the listener was added with it as executor). */
+    /**
+     * Called on the scheduler (the listener was added with it as executor), and from {@link #start} when the
+     * election already leads; one loop per term.
+     */
     @Override
-    public void isLeader(Leadership leadership) {
-        if (closed) {
+    public synchronized void isLeader(Leadership leadership) {
+        if (closed || leadership.equals(term)) {
             return;
         }
         term = leadership;
@@ -72,14 +75,14 @@ public final class LeaderOnlyController implements HaComponent, LeadershipListen
     }
 
     @Override
-    public void notLeader() {
+    public synchronized void notLeader() {
         term = null;
     }
 
     private void reconcile(Leadership leadership) {
         synchronized (this) {
             Optional<Leadership> now = election.leadership();
-            if (closed || term != leadership || !now.equals(Optional.of(leadership))) {
+            if (closed || !leadership.equals(term) || !now.equals(Optional.of(leadership))) {
                 return; // the term ended; the next isLeader starts a new loop
             }
             round++;
