@@ -123,6 +123,11 @@ public final class TcpBalancer implements HaComponent {
     private Channel adminChannel;
     private volatile List<InetSocketAddress> bound = List.of();
 
+    /** The validated settings this balancer was built with (tests read its defaults here). */
+    BalancerConfig config() {
+        return config;
+    }
+
     private TcpBalancer(BalancerConfig config) {
         this.config = config;
         this.name = config.name();

@@ -56,12 +56,12 @@ class DocumentedDefaultsTest {
             assertEquals(3, row.fall(), "fall 3");
             assertTrue(row.check().contains("/readyz"), "HTTPS GET /readyz by default: " + row.check());
 
-            assertEquals(Duration.ofSeconds(5).toNanos(), balancer.connectTimeoutNanos(), "timeout connect 5s");
-            assertEquals(Duration.ofSeconds(60).toNanos(), balancer.clientTimeoutNanos(), "timeout client 60s");
-            assertEquals(Duration.ofSeconds(60).toNanos(), balancer.serverTimeoutNanos(), "timeout server 60s");
-            assertEquals(Duration.ofHours(24).toNanos(), balancer.tunnelTimeoutNanos(), "timeout tunnel 24h");
-            assertEquals(Duration.ofSeconds(30).toNanos(), balancer.clientFinTimeoutNanos(), "timeout client-fin 30s");
-            assertEquals(3, balancer.retries(), "retries 3");
+            assertEquals(Duration.ofSeconds(5).toNanos(), balancer.config().connectTimeoutNanos(), "timeout connect 5s");
+            assertEquals(Duration.ofSeconds(60).toNanos(), balancer.config().clientTimeoutNanos(), "timeout client 60s");
+            assertEquals(Duration.ofSeconds(60).toNanos(), balancer.config().serverTimeoutNanos(), "timeout server 60s");
+            assertEquals(Duration.ofHours(24).toNanos(), balancer.config().tunnelTimeoutNanos(), "timeout tunnel 24h");
+            assertEquals(Duration.ofSeconds(30).toNanos(), balancer.config().clientFinTimeoutNanos(), "timeout client-fin 30s");
+            assertEquals(3, balancer.config().retries(), "retries 3");
 
             int front = balancer.boundAddresses().get(0).getPort();
             // read line-wise: Files.readString trusts the size procfs reports and returned "4" of "4096" here

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.vrrp.internal.Checksum;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -28,16 +30,15 @@ class StateMachineEdgesTest {
 
     private final RecordingActions actions = new RecordingActions();
 
-    private VrrpStateMachine machine(int priority, Consumer<VrrpStateMachine.Config> tweak) {
-        VrrpStateMachine.Config c = new VrrpStateMachine.Config();
-        c.priority = priority;
+    private VrrpStateMachine machine(int priority, Consumer<VrrpInstance.Builder> tweak) {
+        VrrpInstance.Builder c = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(1).priority(priority);
         tweak.accept(c);
-        VrrpStateMachine m = new VrrpStateMachine(actions, c);
+        VrrpStateMachine m = new VrrpStateMachine(actions, c.config());
         m.primaryAddress(OURS, 4);
         return m;
     }
 
-    private VrrpStateMachine master(int priority, Consumer<VrrpStateMachine.Config> tweak) {
+    private VrrpStateMachine master(int priority, Consumer<VrrpInstance.Builder> tweak) {
         VrrpStateMachine m = machine(priority, tweak);
         m.start(T0);
         m.doWork(m.downDeadline());
@@ -89,7 +90,7 @@ class StateMachineEdgesTest {
 
     @Test
     void preemptDelayCountsFromStartNotFromTheFirstLowerAdvert() {
-        VrrpStateMachine m = machine(150, c -> c.preemptDelayNs = 5 * S);
+        VrrpStateMachine m = machine(150, c -> c.preemptDelay(Duration.ofSeconds(5)));
         m.start(T0);
         long lastAccepted = 0;
         for (long t = T0 + 3 * S; t <= T0 + 8 * S; t += S) {
@@ -106,7 +107,7 @@ class StateMachineEdgesTest {
 
     @Test
     void preemptDelayRestartsAfterAHigherAdvertAndAfterFault() {
-        VrrpStateMachine m = machine(150, c -> c.preemptDelayNs = 5 * S);
+        VrrpStateMachine m = machine(150, c -> c.preemptDelay(Duration.ofSeconds(5)));
         m.start(T0);
         m.onAdvert(200, 100, HIGHER, 4, T0 + S); // clears the delay
         m.onAdvert(100, 100, LOWER, 4, T0 + 2 * S); // starts it again: until T0+7 s
@@ -116,7 +117,7 @@ class StateMachineEdgesTest {
         m.onAdvert(100, 100, LOWER, 4, T0 + 8 * S);
         assertEquals(T0 + 6 * S + MDI_150, m.downDeadline(), "after the delay: ignored, the timer runs out");
 
-        VrrpStateMachine f = machine(150, c -> c.preemptDelayNs = 5 * S);
+        VrrpStateMachine f = machine(150, c -> c.preemptDelay(Duration.ofSeconds(5)));
         f.start(T0);
         f.fault(1, true, "check failed", T0 + 10 * S);
         f.fault(1, false, "check ok", T0 + 20 * S);
@@ -154,16 +155,16 @@ class StateMachineEdgesTest {
 
     @Test
     void secondGarpBurstAndRefreshFollowTheirSettings() {
-        VrrpStateMachine none = master(100, c -> c.garpDelayNs = 0);
+        VrrpStateMachine none = master(100, c -> c.garpMasterDelay(Duration.ZERO));
         for (long t = T0; t < T0 + 40 * S; t += 100 * MS) {
             none.doWork(t);
         }
         assertFalse(actions.take().stream().anyMatch(a -> a.startsWith("garp")), "garp_master_delay 0: no second burst");
 
         VrrpStateMachine refresh = machine(100, c -> {
-            c.garpDelayNs = 0;
-            c.garpRefreshNs = 10 * S;
-            c.garpRefreshRepeat = 2;
+            c.garpMasterDelay(Duration.ZERO);
+            c.garpMasterRefresh(Duration.ofSeconds(10));
+            c.garpMasterRefreshRepeat(2);
         });
         refresh.start(T0);
         long mastered = refresh.downDeadline();
