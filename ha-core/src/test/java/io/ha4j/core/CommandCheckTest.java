@@ -131,8 +131,11 @@ class CommandCheckTest {
         boolean gone = Await.holdsWithin(Duration.ofSeconds(5), () -> {
             Optional<ProcessHandle> h = ProcessHandle.of(pid);
             String state = procState(pid);
-            states.add(String.valueOf(state));
-            return h.isEmpty() || !h.get().isAlive() || "Z".equals(state);
+            boolean gone = h.isEmpty() || !h.get().isAlive() || "Z".equals(state);
+            if (!gone && (states.isEmpty() || !states.get(states.size() - 1).equals(state))) {
+                states.add(state); // each change of state once, for the failure message
+            }
+            return gone;
         });
         if (!gone) {
             throw new AssertionError("process " + pid + " is still running (states " + states + ")");
