@@ -131,8 +131,11 @@ class CommandCheckTest {
         boolean gone = Await.holdsWithin(Duration.ofSeconds(5), () -> {
             Optional<ProcessHandle> h = ProcessHandle.of(pid);
             String state = procState(pid);
-            states.add(String.valueOf(state));
-            return h.isEmpty() || !h.get().isAlive() || "Z".equals(state);
+            boolean exited = h.isEmpty() || !h.get().isAlive() || "Z".equals(state);
+            if (!exited && (states.isEmpty() || !states.get(states.size() - 1).equals(state))) {
+                states.add(state); // each change of state once, for the failure message
+            }
+            return exited;
         });
         if (!gone) {
             throw new AssertionError("process " + pid + " is still running (states " + states + ")");

@@ -134,6 +134,9 @@ class ServerPoolTest {
         assertNull(pool.remove("a"));
         assertNull(pool.select(null, null));
         assertEquals(List.of(), pool.servers());
+        Server b = server("b", 1);
+        pool.add(b);
+        assertEquals(List.of(b), pool.servers());
     }
 
     @Test
@@ -168,8 +171,11 @@ class ServerPoolTest {
         spread.values().forEach(n -> assertTrue(n >= 10, "no server starved: " + spread));
         Server only = pool.select(null, null);
         assertTrue(only != null, "no client address still picks a server");
-        assertEquals(ServerPool.mix(0), 0);
-        assertTrue(ServerPool.mix(1) != 1 && ServerPool.mix(2) != ServerPool.mix(1) + 1, "mix spreads neighbours");
+        assertEquals(0, ServerPool.mix(0));
+        // Murmur3's fmix32, computed independently
+        assertEquals(1364076727, ServerPool.mix(1));
+        assertEquals(821347078, ServerPool.mix(2));
+        assertEquals(-478359108, ServerPool.mix(0x12345678));
     }
 
     @Test
@@ -241,5 +247,49 @@ class ServerPoolTest {
         assertEquals(2, s.maxActive.get());
         assertEquals(3, s.total.sum());
         assertEquals("s", s.toString());
+    }
+
+    /** A Random whose draws the test names: each nextDouble() returns the next value given. */
+    private static Random draws(double... values) {
+        return new Random() {
+            private int next;
+
+            @Override
+            public double nextDouble() {
+                return values[next++ % values.length];
+            }
+        };
+    }
+
+    @Test
+    void randomOfTwoComparesLoadPerWeightAndKeepsTheFirstDrawOnATie() {
+        Server a = server("a", 2);
+        Server b = server("b", 1);
+        // total weight 3 x 256: a draw below 2/3 lands on a, above on b
+        ServerPool pool = new ServerPool(Balance.RANDOM_OF_TWO, now::get, draws(0.1, 0.9), 0, false);
+        pool.add(a);
+        pool.add(b);
+        a.active.set(2);
+        b.active.set(1);
+        assertSame(a, pool.select(null, null), "2 per 2 weight vs 1 per 1 weight: a tie, the first draw stays");
+        a.active.set(3);
+        assertSame(b, pool.select(null, null), "3 per 2 weight is more than 1 per 1");
+        a.active.set(1);
+        assertSame(a, pool.select(null, null), "1 per 2 weight is less than 1 per 1");
+    }
+
+    @Test
+    void aDrawOnTheBoundaryBetweenTwoServersGoesToTheSecond() {
+        Server a = server("a", 1);
+        Server b = server("b", 1);
+        // 0.5 of a total of 512 is 256: the first point past a's share of [0, 256)
+        ServerPool pool = new ServerPool(Balance.RANDOM_OF_TWO, now::get, draws(0.5), 0, false);
+        pool.add(a);
+        pool.add(b);
+        assertSame(b, pool.select(null, null));
+        ServerPool low = new ServerPool(Balance.RANDOM_OF_TWO, now::get, draws(0.499), 0, false);
+        low.add(server("x", 1));
+        low.add(server("y", 1));
+        assertEquals("x", low.select(null, null).name);
     }
 }

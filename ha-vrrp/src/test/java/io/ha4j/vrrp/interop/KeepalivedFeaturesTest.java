@@ -108,8 +108,9 @@ class KeepalivedFeaturesTest extends InteropFixture {
         k.awaitLog(entering("MASTER"), TIMEOUT);
         awaitVipOnlyOn(ka, VIP4);
 
-        // without the delay ha4j (150) preempts after one Master_Down_Interval (about 0.7 s at 200 ms adverts)
-        Ha4jRouter r = startHa4j(ha4jInstance(150).virtualAddress(VIP4).preemptDelay(Duration.ofSeconds(4)));
+        // without the delay ha4j (150) preempts after one Master_Down_Interval (about 0.7 s at 200 ms adverts); the
+        // 10 s delay leaves room for a loaded machine around the 2 s the test watches
+        Ha4jRouter r = startHa4j(ha4jInstance(150).virtualAddress(VIP4).preemptDelay(Duration.ofSeconds(10)));
         await("ha4j hears keepalived", () -> r.instance.counters().advertsReceived() > 0);
         int watched = mark(k);
         assertStays("ha4j (150) stays BACKUP during its preempt_delay; keepalived (100) stays MASTER", Duration.ofSeconds(2),
@@ -126,10 +127,10 @@ class KeepalivedFeaturesTest extends InteropFixture {
     void keepalivedsPreemptDelayHoldsItBackUnderAnHa4jMaster() throws Exception {
         Ha4jRouter r = startHa4j(ha4jInstance(100).virtualAddress(VIP4));
         await("ha4j MASTER", () -> r.state() == VrrpState.MASTER);
-        KeepalivedProcess k = startKeepalived(keepalivedInstance(150).preemptDelay(4).vip(VIP4));
+        KeepalivedProcess k = startKeepalived(keepalivedInstance(150).preemptDelay(10).vip(VIP4));
         k.awaitLog(entering("BACKUP"), TIMEOUT);
         KeepalivedProcess.InstanceStats waiting = k.stats().get(KeepalivedConfig.INSTANCE);
-        assertEquals(4.0, waiting.preemptDelay(), "keepalived read preempt_delay 4: " + waiting);
+        assertEquals(10.0, waiting.preemptDelay(), "keepalived read preempt_delay 10: " + waiting);
         assertStays("keepalived (150) holds back during its preempt_delay; ha4j (100) stays MASTER", Duration.ofSeconds(2),
                 () -> r.state() == VrrpState.MASTER && !loggedAfter(k, 0, entering("MASTER")) && vipOnlyOn(ha, VIP4));
         k.awaitLog(entering("MASTER"), TIMEOUT);

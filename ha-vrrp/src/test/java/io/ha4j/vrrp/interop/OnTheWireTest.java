@@ -18,21 +18,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The gratuitous ARPs an ha4j master sends, counted on the wire by tcpdump in another namespace: keepalived's
- * defaults ({@code garp_master_repeat 5}, {@code garp_master_delay 5}: a burst of 5 at once and 5 more 5 s later)
- * and configured values through the builder. Frames are counted by their ARP sender address (the VIP).
+ * What an ha4j master puts on the wire, seen by tcpdump in another namespace: the gratuitous ARPs (keepalived's
+ * defaults {@code garp_master_repeat 5}, {@code garp_master_delay 5}: a burst of 5 at once and 5 more 5 s later; and
+ * configured values through the builder), counted by their ARP sender address (the VIP); and the adverts' IP header
+ * (TOS 0xC0, TTL 255, protocol 112 to 224.0.0.18) with tcpdump's own VRRP decoding and checksum check.
  */
 @Tag("privileged")
 @Timeout(90)
-class GarpOnTheWireTest extends InteropFixture {
+class OnTheWireTest extends InteropFixture {
 
     /** tcpdump's epoch timestamps of every ARP frame whose sender IP is {@code vip}, for {@code seconds}. */
     private List<Double> capture(TestNetwork.Node node, String vip, int seconds, Runnable whileCapturing) throws Exception {
         byte[] ip = java.net.InetAddress.getByName(vip).getAddress();
         String senderIp = String.format("0x%02x%02x%02x%02x", ip[0], ip[1], ip[2], ip[3]);
-        Process tcpdump = new ProcessBuilder(TestNetwork.withNamespace(node.namespace(), "timeout", String.valueOf(seconds),
-                "tcpdump", "-i", TestNetwork.NODE_INTERFACE, "-nn", "-l", "-tt", "--immediate-mode",
-                "arp and arp[14:4] = " + senderIp)).redirectErrorStream(true).start();
+        List<Double> at = new ArrayList<>();
+        for (String l : tcpdump(node, seconds, false, "arp and arp[14:4] = " + senderIp, whileCapturing)) {
+            if (l.matches("^\\d+\\.\\d+ ARP, .*")) {
+                at.add(Double.parseDouble(l.substring(0, l.indexOf(' '))));
+            }
+        }
+        return at;
+    }
+
+    /** Every line tcpdump printed on {@code node}'s eth0 for {@code filter} during {@code seconds}. */
+    private List<String> tcpdump(TestNetwork.Node node, int seconds, boolean verbose, String filter, Runnable whileCapturing)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of("timeout", String.valueOf(seconds), "tcpdump", "-i",
+                TestNetwork.NODE_INTERFACE, "-nn", "-l", "-tt", "--immediate-mode"));
+        if (verbose) {
+            command.add("-v");
+        }
+        command.add(filter);
+        Process tcpdump = new ProcessBuilder(TestNetwork.withNamespace(node.namespace(), command.toArray(new String[0])))
+                .redirectErrorStream(true).start();
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8))) {
@@ -54,13 +72,7 @@ class GarpOnTheWireTest extends InteropFixture {
         } finally {
             tcpdump.destroyForcibly();
         }
-        List<Double> at = new ArrayList<>();
-        for (String l : lines) {
-            if (l.matches("^\\d+\\.\\d+ ARP, .*")) {
-                at.add(Double.parseDouble(l.substring(0, l.indexOf(' '))));
-            }
-        }
-        return at;
+        return List.copyOf(lines);
     }
 
     /** Splits timestamps into bursts: a gap of more than {@code gapSeconds} starts a new one. */
@@ -103,5 +115,26 @@ class GarpOnTheWireTest extends InteropFixture {
             }
         });
         assertEquals(List.of(3, 3), bursts(at, 1.0), "garpMasterRepeat(3): two bursts of 3: " + at);
+    }
+
+    @Test
+    void advertsCarryTos0xc0Ttl255AndAChecksumTcpdumpAccepts() throws Exception {
+        List<String> lines = tcpdump(client, 4, true, "ip proto 112", () -> {
+            try {
+                Ha4jRouter r = startHa4j(ha4jInstance(150).virtualAddress(VIP4));
+                await("ha4j MASTER", () -> r.state() == VrrpState.MASTER);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        String all = String.join("\n", lines);
+        List<String> headers = lines.stream().filter(l -> l.contains("proto VRRP (112)")).toList();
+        assertTrue(headers.size() >= 3, "several adverts seen: " + all);
+        headers.forEach(h -> assertTrue(h.contains("tos 0xc0") && h.contains("ttl 255"), "IP header of an advert: " + h));
+        List<String> adverts = lines.stream().filter(l -> l.contains("VRRPv3, Advertisement")).toList();
+        assertEquals(headers.size(), adverts.size(), all);
+        adverts.forEach(a -> assertTrue(a.contains("> 224.0.0.18") && a.contains("vrid 51") && a.contains("prio 150")
+                && a.contains("addrs: 198.18.0.100"), "tcpdump's decoding of an advert: " + a));
+        assertTrue(!all.contains("bad vrrp cksum"), "tcpdump accepts every checksum: " + all);
     }
 }
