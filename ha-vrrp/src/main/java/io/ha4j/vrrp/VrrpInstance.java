@@ -1,7 +1,5 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.netlink.ReceivedPacket;
-import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaComponent;
@@ -18,6 +16,8 @@ import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Listeners;
 import io.ha4j.core.internal.RateLimitedLog;
 import io.ha4j.core.internal.Validation;
+import io.ha4j.netlink.ReceivedPacket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -610,7 +611,7 @@ public final class VrrpInstance implements HaComponent {
         private String authPass;
         private ChecksumMode checksumModeOpt;
         /** Both {@code virtualAddress} forms, in call order (the advert's address list is compared in this order). */
-        private final List<java.util.function.Function<String, VirtualAddress>> vipEntries = new ArrayList<>();
+        private final List<Function<String, VirtualAddress>> vipEntries = new ArrayList<>();
         private InetAddress unicastSource;
         private final List<InetAddress> unicastPeers = new ArrayList<>();
         private Integer garpMasterRepeatOpt;
@@ -911,7 +912,7 @@ public final class VrrpInstance implements HaComponent {
                 throw new IllegalArgumentException("authPass needs version 2 (VRRPv3 has no authentication), version is " + version);
             }
             List<VirtualAddress> vips = new ArrayList<>();
-            for (java.util.function.Function<String, VirtualAddress> entry : vipEntries) {
+            for (Function<String, VirtualAddress> entry : vipEntries) {
                 vips.add(entry.apply(interfaceName));
             }
             if (vips.size() > 255) {

@@ -1,7 +1,5 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.netlink.ReceivedPacket;
-import io.ha4j.vrrp.internal.VrrpPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +9,8 @@ import io.ha4j.core.CheckResult;
 import io.ha4j.core.HealthCheck;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.netlink.ReceivedPacket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
