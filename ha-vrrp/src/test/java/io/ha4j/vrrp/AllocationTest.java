@@ -1,15 +1,15 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.Clock;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.InMemoryVipManager;
-import io.ha4j.core.testing.DirectExecutorService;
-import io.ha4j.core.Clock;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
+import io.ha4j.core.testing.DirectExecutorService;
+import io.ha4j.netlink.ReceivedPacket;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

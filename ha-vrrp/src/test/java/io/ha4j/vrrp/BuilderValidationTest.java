@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.VirtualAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -64,11 +67,11 @@ class BuilderValidationTest {
     void virtualAddressesKeepCallOrderAcrossBothForms() {
         VrrpInstance v = base()
                 .virtualAddress("198.18.0.3")
-                .virtualAddress(io.ha4j.core.VirtualAddress.parse("198.18.0.1/24", "eth1"))
+                .virtualAddress(VirtualAddress.parse("198.18.0.1/24", "eth1"))
                 .virtualAddress("198.18.0.2/32")
                 .build();
-        assertEquals(java.util.List.of("198.18.0.3", "198.18.0.1", "198.18.0.2"), v.virtualAddresses().stream()
-                .map(a -> a.address().getHostAddress()).collect(java.util.stream.Collectors.toList()));
+        assertEquals(List.of("198.18.0.3", "198.18.0.1", "198.18.0.2"), v.virtualAddresses().stream()
+                .map(a -> a.address().getHostAddress()).collect(Collectors.toList()));
         assertEquals("eth1", v.virtualAddresses().get(1).interfaceName());
     }
 

@@ -1,8 +1,8 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.vrrp.internal.VrrpPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

@@ -1,11 +1,11 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.vrrp.internal.VrrpPacket;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaEvent;
 import io.ha4j.core.InMemoryVipManager;
 import io.ha4j.core.testing.DirectExecutorService;
 import io.ha4j.core.testing.ManualScheduler;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.netlink.ReceivedPacket;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.netlink.ReceivedPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.netlink.ReceivedPacket;
 import io.ha4j.vrrp.internal.VrrpPacket;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

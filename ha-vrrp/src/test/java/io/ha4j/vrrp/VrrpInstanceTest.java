@@ -12,6 +12,8 @@ import io.ha4j.core.CheckResult;
 import io.ha4j.core.HealthCheck;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.netlink.ReceivedPacket;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.ha4j.vrrp;
 
-import io.ha4j.vrrp.internal.Checksum;
-import io.ha4j.vrrp.internal.VrrpPacket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ha4j.vrrp.internal.Checksum;
+import io.ha4j.vrrp.internal.VrrpPacket;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
