@@ -111,7 +111,8 @@ final class KeepalivedLexer {
         if (reading.stream().anyMatch(o -> o.realPath().equals(real))) {
             StringBuilder chain = new StringBuilder();
             reading.descendingIterator().forEachRemaining(o -> chain.append(o.name()).append(" -> "));
-            stopIncludes(reportedAt, "include cycle: " + chain + name + " includes itself again; no include is followed from here on");
+            stopIncludes(reportedAt, "include cycle: " + chain + name + ": " + name + " is already being read; no include is "
+                    + "followed from here on");
             return false;
         }
         if (filesRead >= MAX_FILES) {
@@ -119,17 +120,18 @@ final class KeepalivedLexer {
                     + "no include is followed from here on");
             return false;
         }
-        long budget = Math.min(MAX_FILE_BYTES, MAX_TOTAL_BYTES - bytesRead);
-        Optional<List<String>> lines = ConfigFiles.readLines(real, name, budget, reportedAt, keyword, diagnostics);
+        Optional<List<String>> lines = ConfigFiles.readLines(real, name, MAX_FILE_BYTES, reportedAt, keyword, diagnostics);
         if (lines.isEmpty()) {
-            if (budget < MAX_FILE_BYTES) {
-                stopIncludes(reportedAt, "the included files add up to more than " + ConfigFiles.size(MAX_TOTAL_BYTES)
-                        + "; no include is followed from here on");
-            }
             return false;
         }
+        long size = lines.get().stream().mapToLong(l -> l.length() + 1L).sum();
+        if (bytesRead + size > MAX_TOTAL_BYTES) {
+            stopIncludes(reportedAt, "the files of this configuration add up to more than " + ConfigFiles.size(MAX_TOTAL_BYTES)
+                    + "; " + name + " and every include after it are not read");
+            return false;
+        }
+        bytesRead += size;
         filesRead++;
-        bytesRead += lines.get().stream().mapToLong(l -> l.length() + 1L).sum();
         reading.push(new Reading(real, name));
         try {
             tokenize(name, lines.get(), real.getParent());
@@ -150,6 +152,9 @@ final class KeepalivedLexer {
     private void tokenize(String file, List<String> lines, Path directory) {
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
+            if (diagnostics.errorCount() >= Diagnostics.MAX_ERRORS) {
+                return; // the parser reports that it stopped
+            }
             List<Token> lineTokens = splitLine(file, lineNo, lines.get(i));
             if (!lineTokens.isEmpty() && lineTokens.get(0) instanceof Word w && w.text().equals("include")) {
                 include(file, lineNo, lineTokens, directory);
