@@ -15,6 +15,13 @@ public final class Diagnostics {
      */
     public static final int MAX_LISTED = 1000;
 
+    /**
+     * After this many errors a parser stops reading its file, as compilers stop after so many errors: the
+     * first ones show what is wrong, and a hostile file of a million bad lines then costs no more to check
+     * than a file of a thousand.
+     */
+    public static final int MAX_ERRORS = 1000;
+
     private final List<Diagnostic> all = new ArrayList<>();
     private int errorCount;
     private int warningCount;

@@ -32,9 +32,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@code --check} validates like {@code haproxy -c} and {@code keepalived --config-test}: it parses both
  * files and builds every component (so builder validation runs too) without starting anything or needing
  * root, prints errors and warnings to stderr, {@code Configuration file is valid} to stdout, and exits 0,
- * or 1 when there is an error.
+ * or 1 when there is an error (a configuration with no VRRP instance and no listener is one). Files are read
+ * within bounds ({@link ConfigFiles}, {@link KeepalivedLexer}), and at most {@value Diagnostics#MAX_LISTED}
+ * findings are listed.
  *
- * <p>A real run also refuses to start on any error (warnings are printed and logged). It needs root (or
+ * <p>A real run also refuses to start on any error (warnings are printed and logged); a missing interface is
+ * an error there. A start that fails all the same (a port in use) prints one line naming the component and
+ * the cause, without a stack trace. It needs root (or
  * CAP_NET_ADMIN and CAP_NET_RAW) when keepalived's configuration is given, for VRRP's raw sockets
  * ({@link RawSocketTransport}, which also follows the interfaces' link states: an instance goes to FAULT when
  * its interface or a weight-0 {@code track_interface} loses carrier, as in keepalived), and the VIPs

@@ -34,15 +34,10 @@ final class HaproxyLexer {
     private HaproxyLexer() {
     }
 
-    static List<Line> lines(String file, List<String> text, Map<String, String> environment, Diagnostics diagnostics) {
-        List<Line> out = new ArrayList<>();
-        for (int i = 0; i < text.size(); i++) {
-            List<String> words = split(file, i + 1, text.get(i), environment, diagnostics);
-            if (!words.isEmpty()) {
-                out.add(new Line(file, i + 1, words));
-            }
-        }
-        return out;
+    /** The line numbered {@code lineNo}, or null when it holds no word (blank or a comment). */
+    static Line line(String file, int lineNo, String text, Map<String, String> environment, Diagnostics diagnostics) {
+        List<String> words = split(file, lineNo, text, environment, diagnostics);
+        return words.isEmpty() ? null : new Line(file, lineNo, words);
     }
 
     private static List<String> split(String file, int lineNo, String line, Map<String, String> env, Diagnostics diagnostics) {

@@ -114,19 +114,27 @@ public final class HaproxyParser {
         if (text.isEmpty()) {
             return new HaproxyConfig(name, HaproxyConfig.Global.DEFAULTS, List.of(), List.of(), List.of());
         }
-        return new HaproxyParser(name, diagnostics).build(HaproxyLexer.lines(name, text.get(), System.getenv(), diagnostics));
+        return new HaproxyParser(name, diagnostics).build(text.get(), System.getenv());
     }
 
     /** Parses {@code text} as if it were a file called {@code name}, expanding {@code "${NAME}"} from {@code environment}. */
     public static HaproxyConfig parse(String name, String text, Map<String, String> environment, Diagnostics diagnostics) {
         HaproxyParser parser = new HaproxyParser(name, diagnostics);
-        return parser.build(HaproxyLexer.lines(name, text.lines().toList(), environment, diagnostics));
+        return parser.build(text.lines().toList(), environment);
     }
 
-    private HaproxyConfig build(List<Line> lines) {
+    private HaproxyConfig build(List<String> text, Map<String, String> environment) {
         Kind section = null;
         HaproxyProxyDraft current = null;
-        for (Line line : lines) {
+        for (int i = 0; i < text.size(); i++) {
+            if (diagnostics.errorCount() >= Diagnostics.MAX_ERRORS) {
+                diagnostics.error(file, i + 1, "file", Diagnostics.MAX_ERRORS + " errors so far; the rest of the file is not checked");
+                break;
+            }
+            Line line = HaproxyLexer.line(file, i + 1, text.get(i), environment, diagnostics);
+            if (line == null) {
+                continue;
+            }
             String k = line.keyword();
             if (SECTIONS.contains(k)) {
                 section = startSection(line);

@@ -8,11 +8,13 @@ import io.ha4j.examples.agent.HaproxyConfig.StatusRange;
 import io.ha4j.examples.agent.HaproxyServerSection.ServerDraft;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A proxy section (or {@code defaults}) being parsed: what its lines set so far. A proxy starts as a copy of
@@ -38,6 +40,7 @@ final class HaproxyProxyDraft {
     Origin defaultBackendOrigin;
     final List<Bind> binds = new ArrayList<>();
     final List<ServerDraft> servers = new ArrayList<>();
+    final Set<String> serverNames = new HashSet<>();
     ServerDraft defaultServer = new ServerDraft();
     CheckOption checkOption;
     final List<CheckOption> checkHistory = new ArrayList<>();

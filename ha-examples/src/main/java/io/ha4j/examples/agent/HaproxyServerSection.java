@@ -35,7 +35,7 @@ final class HaproxyServerSection {
             return;
         }
         String name = a.get(0);
-        if (p.servers.stream().anyMatch(s -> s.name.equals(name))) {
+        if (p.serverNames.contains(name)) {
             diagnostics.error(line, "a server called '" + name + "' already exists in " + p.name);
             return;
         }
@@ -64,6 +64,7 @@ final class HaproxyServerSection {
         s.port = port.getAsInt();
         if (serverParams(s, line, 2)) {
             p.servers.add(s);
+            p.serverNames.add(name);
         }
     }
 

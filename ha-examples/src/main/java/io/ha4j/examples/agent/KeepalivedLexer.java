@@ -26,13 +26,14 @@ import java.util.Optional;
  * a named file that does not exist is an error.
  *
  * <p>Bounds, so that no configuration can make the agent loop, hang or run out of memory (keepalived 2.2.7
- * itself follows a file that includes its own directory's {@code *.conf} until it runs out of file
- * descriptors, printing an error per open that fails): a file that includes itself, directly or through
+ * itself, given three files that include their own directory's {@code *.conf}, printed 290,583
+ * "Config files missing" errors in 20 s without stopping): a file that includes itself, directly or through
  * others, is an include cycle, reported once with the chain of files, after which no further include is
  * followed; includes nest at most {@value #MAX_INCLUDE_DEPTH} deep; one configuration reads at most
  * {@value #MAX_FILES} files (counting a file included twice twice) and {@value #MAX_TOTAL_BYTES} bytes in all;
  * each file is a regular UTF-8 text file of at most {@value #MAX_FILE_BYTES} bytes ({@link ConfigFiles}).
- * Real keepalived.conf files are a few kilobytes.
+ * Real keepalived.conf files are a few kilobytes. Blocks nest at most {@value #MAX_BLOCK_DEPTH} deep (the
+ * statement tree is built recursively), and reading stops after {@value Diagnostics#MAX_ERRORS} errors.
  */
 final class KeepalivedLexer {
 
@@ -111,7 +112,8 @@ final class KeepalivedLexer {
         if (reading.stream().anyMatch(o -> o.realPath().equals(real))) {
             StringBuilder chain = new StringBuilder();
             reading.descendingIterator().forEachRemaining(o -> chain.append(o.name()).append(" -> "));
-            stopIncludes(reportedAt, "include cycle: " + chain + name + " includes itself again; no include is followed from here on");
+            stopIncludes(reportedAt, "include cycle: " + chain + name + ": " + name + " is already being read; no include is "
+                    + "followed from here on");
             return false;
         }
         if (filesRead >= MAX_FILES) {
@@ -119,17 +121,18 @@ final class KeepalivedLexer {
                     + "no include is followed from here on");
             return false;
         }
-        long budget = Math.min(MAX_FILE_BYTES, MAX_TOTAL_BYTES - bytesRead);
-        Optional<List<String>> lines = ConfigFiles.readLines(real, name, budget, reportedAt, keyword, diagnostics);
+        Optional<List<String>> lines = ConfigFiles.readLines(real, name, MAX_FILE_BYTES, reportedAt, keyword, diagnostics);
         if (lines.isEmpty()) {
-            if (budget < MAX_FILE_BYTES) {
-                stopIncludes(reportedAt, "the included files add up to more than " + ConfigFiles.size(MAX_TOTAL_BYTES)
-                        + "; no include is followed from here on");
-            }
             return false;
         }
+        long size = lines.get().stream().mapToLong(l -> l.length() + 1L).sum();
+        if (bytesRead + size > MAX_TOTAL_BYTES) {
+            stopIncludes(reportedAt, "the files of this configuration add up to more than " + ConfigFiles.size(MAX_TOTAL_BYTES)
+                    + "; " + name + " and every include after it are not read");
+            return false;
+        }
+        bytesRead += size;
         filesRead++;
-        bytesRead += lines.get().stream().mapToLong(l -> l.length() + 1L).sum();
         reading.push(new Reading(real, name));
         try {
             tokenize(name, lines.get(), real.getParent());
@@ -150,6 +153,9 @@ final class KeepalivedLexer {
     private void tokenize(String file, List<String> lines, Path directory) {
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
+            if (diagnostics.errorCount() >= Diagnostics.MAX_ERRORS) {
+                return; // the parser reports that it stopped
+            }
             List<Token> lineTokens = splitLine(file, lineNo, lines.get(i));
             if (!lineTokens.isEmpty() && lineTokens.get(0) instanceof Word w && w.text().equals("include")) {
                 include(file, lineNo, lineTokens, directory);

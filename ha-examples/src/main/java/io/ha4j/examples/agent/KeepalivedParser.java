@@ -97,6 +97,10 @@ public final class KeepalivedParser {
         List<KeepalivedStatement> instanceStatements = new ArrayList<>();
         List<KeepalivedStatement> syncGroupStatements = new ArrayList<>();
         for (KeepalivedStatement st : top) {
+            if (diagnostics.errorCount() >= Diagnostics.MAX_ERRORS) {
+                diagnostics.error(st, Diagnostics.MAX_ERRORS + " errors so far; the rest of the configuration is not checked");
+                break;
+            }
             switch (st.keyword()) {
                 case "global_defs" -> {
                     if (syntax.requireBlock(st, 0)) {

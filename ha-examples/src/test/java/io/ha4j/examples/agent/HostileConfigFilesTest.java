@@ -63,7 +63,7 @@ class HostileConfigFilesTest {
         assertEquals(dir.resolve("d/1.conf").toString(), cycle.file());
         assertEquals(1, cycle.line());
         assertTrue(cycle.message().startsWith("include cycle: " + main + " -> " + dir.resolve("d/1.conf") + " -> "
-                + dir.resolve("d/1.conf") + " includes itself again"), cycle.message());
+                + dir.resolve("d/1.conf") + ": " + dir.resolve("d/1.conf") + " is already being read"), cycle.message());
     }
 
     @Test
@@ -97,6 +97,22 @@ class HostileConfigFilesTest {
         assertTrue(diagnostics.errors().get(0).message().contains("more than " + KeepalivedLexer.MAX_FILES + " files"),
                 TestFiles.dump(diagnostics));
         assertEquals(KeepalivedLexer.MAX_FILES, diagnostics.errors().get(0).line());
+    }
+
+    @Test
+    void includedFilesAddUpToTwoMebibytesAtMost(@TempDir Path dir) throws Exception {
+        String part = "! " + "x".repeat(900 * 1024) + "\n";
+        for (String name : List.of("a.conf", "b.conf", "c.conf")) {
+            Files.writeString(dir.resolve(name), part);
+        }
+        Files.writeString(dir.resolve("keepalived.conf"), "include a.conf\ninclude b.conf\ninclude c.conf\ninclude a.conf\n");
+        Diagnostics diagnostics = new Diagnostics();
+        KeepalivedParser.parse(dir.resolve("keepalived.conf"), diagnostics);
+        assertEquals(1, diagnostics.errorCount(), TestFiles.dump(diagnostics));
+        Diagnostic total = diagnostics.errors().get(0);
+        assertEquals(3, total.line());
+        assertTrue(total.message().startsWith("the files of this configuration add up to more than 2 MiB; " + dir.resolve("c.conf")),
+                total.message());
     }
 
     @Test

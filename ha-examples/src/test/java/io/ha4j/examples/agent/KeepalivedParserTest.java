@@ -385,7 +385,7 @@ class KeepalivedParserTest {
         assertEquals(1, d.errors().size(), TestFiles.dump(d));
         assertEquals(dir.resolve("b.conf").toString(), d.errors().get(0).file());
         assertTrue(d.errors().get(0).message().startsWith("include cycle: " + dir.resolve("a.conf") + " -> " + dir.resolve("b.conf")
-                + " -> " + dir.resolve("a.conf") + " includes itself again"), TestFiles.dump(d));
+                + " -> " + dir.resolve("a.conf") + ": " + dir.resolve("a.conf") + " is already being read"), TestFiles.dump(d));
     }
 
     @Test
