@@ -210,6 +210,9 @@ final class RelaySession implements Runnable {
             return;
         }
         Server failed = target;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: connect to {} for {} failed", config.name(), failed.name, client, f.cause());
+        }
         failed.connectErrors.increment();
         backends.connectFailed(failed, f.cause());
         detach();
