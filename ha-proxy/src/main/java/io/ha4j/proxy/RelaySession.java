@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
@@ -210,6 +211,9 @@ final class RelaySession implements Runnable {
             return;
         }
         Server failed = target;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: connect to {} for {} failed", config.name(), failed.name, client, f.cause());
+        }
         failed.connectErrors.increment();
         backends.connectFailed(failed, f.cause());
         detach();
@@ -454,6 +458,7 @@ final class RelaySession implements Runnable {
             queueTimer.cancel(false);
             queueTimer = null;
         }
+        detach(); // before the sockets close: closing one may hand the slot to a parked session at once
         // The slot is given back once both sockets are closed, not before: a backend must never see more of
         // our connections than maxConnections, also while a closing one still flushes.
         socketsOpen = server != null ? 2 : 1;
@@ -465,7 +470,11 @@ final class RelaySession implements Runnable {
         closeAfterFlush(client);
         client.closeFuture().addListener(socketClosed);
         if (server != null) {
-            closeAfterFlush(server);
+            if (why == 'C') {
+                abort(server);
+            } else {
+                closeAfterFlush(server);
+            }
             server.closeFuture().addListener(socketClosed);
         }
         if (why == 'D' || why == 'K') {
@@ -474,7 +483,6 @@ final class RelaySession implements Runnable {
                 s.killed.increment();
             }
         }
-        detach();
         if (config.logConnections()) {
             log();
         }
@@ -486,6 +494,21 @@ final class RelaySession implements Runnable {
             s.connectionClosed();
             s.sessions.remove(this);
         }
+    }
+
+    /**
+     * The client aborted (reset, or failed before its FIN): pass the abort on as a reset, as HAProxy does,
+     * instead of flushing its last bytes to the backend first. The client is gone, so what it sent last may
+     * be cut (the design's rule), and the backend learns at once that the connection is over: with a
+     * graceful close the kernel would keep the backend's side open until it had read everything, while
+     * the slot was already given to the next client, and {@code maxConnections} would be exceeded at the
+     * backend ({@code MaxConnectionsTest}).
+     */
+    private static void abort(Channel ch) {
+        if (ch.isActive()) {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        ch.close();
     }
 
     /**

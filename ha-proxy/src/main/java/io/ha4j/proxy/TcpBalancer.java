@@ -35,6 +35,11 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why this file is long: the public Builder is nested (its API name is TcpBalancer.Builder) and documents
+// each of its ~30 options with range and default; the component itself is about 270 lines. The work lives in
+// RelaySession (one connection), Admission (maxconn), Backends (pool, checks, health and admin reactions),
+// Frontends (listening sockets), StatsSnapshot and AdminHandler, which read the BalancerConfig record.
+
 /**
  * An L4 TCP balancer on Netty (HAProxy's {@code mode tcp}): it accepts clients on one or more frontend
  * addresses and relays each to a backend chosen by {@link Balance}, among backends that its
