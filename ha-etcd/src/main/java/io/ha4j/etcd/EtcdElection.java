@@ -416,7 +416,9 @@ public final class EtcdElection implements HaComponent, LeaderElection {
             }
             Session s = new Session(grant.getID(), sent + window(grant.getTTL()));
             session = s;
-            s.keepAliveTask = scheduler.schedule(() -> keepAlive(s), keepAliveNanos);
+            // the first keep-alive goes at once: when the grant itself was slow (a cold JVM, a loaded etcd), its
+            // window is already short, and this renews it while the key is written
+            keepAlive(s);
             s.deadlineTask = scheduler.schedule(() -> checkDeadline(s), s.deadlineNanos - clock.nanoTime());
             within(client.getKVClient().put(s.key, candidateBytes, PutOption.builder().withLeaseId(s.leaseId).build()),
                     leadWindowNanos, "election key write")
