@@ -28,14 +28,21 @@ import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
 import io.ha4j.core.internal.LeadershipState;
 import io.ha4j.core.internal.RateLimitedLog;
+import io.ha4j.core.internal.Validation;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -160,7 +167,7 @@ public final class EtcdElection implements HaComponent, LeaderElection {
     private static String defaultCandidateId() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "localhost";
         }
@@ -409,7 +416,9 @@ public final class EtcdElection implements HaComponent, LeaderElection {
             }
             Session s = new Session(grant.getID(), sent + window(grant.getTTL()));
             session = s;
-            s.keepAliveTask = scheduler.schedule(() -> keepAlive(s), keepAliveNanos);
+            // the first keep-alive goes at once: when the grant itself was slow (a cold JVM, a loaded etcd), its
+            // window is already short, and this renews it while the key is written
+            keepAlive(s);
             s.deadlineTask = scheduler.schedule(() -> checkDeadline(s), s.deadlineNanos - clock.nanoTime());
             within(client.getKVClient().put(s.key, candidateBytes, PutOption.builder().withLeaseId(s.leaseId).build()),
                     leadWindowNanos, "election key write")
@@ -696,8 +705,8 @@ public final class EtcdElection implements HaComponent, LeaderElection {
 
     private static String describe(Throwable error) {
         Throwable t = error;
-        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException)) {
+        while (t.getCause() != null && (t instanceof CompletionException
+                || t instanceof ExecutionException)) {
             t = t.getCause();
         }
         return t.toString();
@@ -706,11 +715,11 @@ public final class EtcdElection implements HaComponent, LeaderElection {
     // ------------------------------------------------------------------------------------------- builder
 
     private static final class TlsFiles {
-        final java.nio.file.Path ca;
-        final java.nio.file.Path cert;
-        final java.nio.file.Path key;
+        final Path ca;
+        final Path cert;
+        final Path key;
 
-        TlsFiles(java.nio.file.Path ca, java.nio.file.Path cert, java.nio.file.Path key) {
+        TlsFiles(Path ca, Path cert, Path key) {
             this.ca = ca;
             this.cert = cert;
             this.key = key;
@@ -724,15 +733,15 @@ public final class EtcdElection implements HaComponent, LeaderElection {
      */
     public static final class Builder {
         private final String name;
-        private final java.util.ArrayList<URI> endpoints = new java.util.ArrayList<>();
+        private final ArrayList<URI> endpoints = new ArrayList<>();
         private Duration ttl = Duration.ofSeconds(5);
         private String keyPrefix;
         private String candidateId;
-        private java.nio.file.Path ca;
-        private java.nio.file.Path cert;
-        private java.nio.file.Path key;
+        private Path ca;
+        private Path cert;
+        private Path key;
         private TlsFiles tls;
-        private final java.util.ArrayList<VirtualAddress> vips = new java.util.ArrayList<>();
+        private final ArrayList<VirtualAddress> vips = new ArrayList<>();
         private VipAnnouncer announcer;
         private int announceRepeat = 5;
         private VipManager vipManager;
@@ -778,10 +787,10 @@ public final class EtcdElection implements HaComponent, LeaderElection {
          * down on the TTL asked for, which is safe.
          */
         public Builder ttl(Duration ttl) {
-            io.ha4j.core.internal.Validation.inRange("ttl", ttl, Duration.ofSeconds(1), Duration.ofSeconds(3600));
+            Validation.inRange("ttl", ttl, Duration.ofSeconds(1), Duration.ofSeconds(3600));
             if (ttl.toNanos() % 1_000_000_000L != 0) {
                 throw new IllegalArgumentException("ttl must be a whole number of seconds (an etcd lease TTL), was "
-                        + io.ha4j.core.internal.Validation.format(ttl));
+                        + Validation.format(ttl));
             }
             this.ttl = ttl;
             return this;
@@ -809,13 +818,13 @@ public final class EtcdElection implements HaComponent, LeaderElection {
         }
 
         /** PEM file of the CA that signed the etcd servers' certificates (etcd's {@code --trusted-ca-file}). */
-        public Builder trustedCertificates(java.nio.file.Path caPem) {
+        public Builder trustedCertificates(Path caPem) {
             this.ca = Objects.requireNonNull(caPem, "trustedCertificates");
             return this;
         }
 
         /** PEM certificate chain and PKCS#8 PEM key for client authentication ({@code --client-cert-auth}). */
-        public Builder clientCertificate(java.nio.file.Path certPem, java.nio.file.Path keyPem) {
+        public Builder clientCertificate(Path certPem, Path keyPem) {
             this.cert = Objects.requireNonNull(certPem, "clientCertificate");
             this.key = Objects.requireNonNull(keyPem, "clientKey");
             return this;
@@ -840,7 +849,7 @@ public final class EtcdElection implements HaComponent, LeaderElection {
 
         /** Announcements per VIP on leading, in [1, 100]; default 5 (keepalived's {@code garp_master_repeat}). */
         public Builder announceRepeat(int repeat) {
-            this.announceRepeat = io.ha4j.core.internal.Validation.inRange("announceRepeat", repeat, 1, 100);
+            this.announceRepeat = Validation.inRange("announceRepeat", repeat, 1, 100);
             return this;
         }
 
@@ -867,8 +876,8 @@ public final class EtcdElection implements HaComponent, LeaderElection {
                 throw new IllegalStateException(
                         "trustedCertificates/clientCertificate need https:// endpoints, were " + endpoints);
             }
-            for (java.nio.file.Path p : new java.nio.file.Path[] {ca, cert, key}) {
-                if (p != null && !java.nio.file.Files.isReadable(p)) {
+            for (Path p : new Path[] {ca, cert, key}) {
+                if (p != null && !Files.isReadable(p)) {
                     throw new IllegalStateException("TLS file " + p + " is not readable");
                 }
             }

@@ -196,14 +196,22 @@ final class EtcdCluster implements AutoCloseable {
         m.start(false);
     }
 
+    /** Kills every member by its pid (a stopped one is killed too: SIGKILL needs no SIGCONT) and removes the data. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         for (Member m : members) {
             if (m.process != null && m.process.isAlive()) {
-                if (m.stopped) {
-                    m.signal("CONT");
+                m.killed = true;
+                m.process.destroyForcibly();
+            }
+        }
+        for (Member m : members) {
+            if (m.process != null) {
+                try {
+                    m.process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                m.kill();
             }
         }
         if (Files.exists(dir)) {
