@@ -153,6 +153,8 @@ class AllocationTest {
             }
             floodBytes = Math.min(floodBytes, allocatedBytes() - before);
         }
+        System.out.println("AllocationTest: bytes per " + packets + " packets (best of 4 rounds): backup receive "
+                + backupBytes + ", master receive + answer " + masterBytes + ", suppressed answers " + floodBytes);
         assertEquals(4L * (packets - 1), backup.counters().answersSuppressed() - suppressedBefore);
         assertTrue(floodBytes < packets / 4, "suppressed answers allocated " + floodBytes + " bytes for " + packets + " adverts");
     }
