@@ -132,7 +132,7 @@ class CommandCheckTest {
             Optional<ProcessHandle> h = ProcessHandle.of(pid);
             String state = procState(pid);
             boolean exited = h.isEmpty() || !h.get().isAlive() || "Z".equals(state);
-            if (!exited && (states.isEmpty() || !states.get(states.size() - 1).equals(state))) {
+            if (!exited && (states.isEmpty() || !java.util.Objects.equals(states.get(states.size() - 1), state))) {
                 states.add(state); // each change of state once, for the failure message
             }
             return exited;
