@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -421,6 +422,7 @@ public final class TcpBalancer implements HaComponent {
         private final String name;
         private final List<InetSocketAddress> frontends = new ArrayList<>();
         private final List<Backend> backends = new ArrayList<>();
+        private final Set<String> backendNames = new HashSet<>();
         private Balance balance;
         private Integer maxConnections;
         private Integer backlog;
@@ -479,10 +481,9 @@ public final class TcpBalancer implements HaComponent {
         /** Adds a backend; more can be added at runtime with {@link TcpBalancer#addBackend}. */
         public Builder backend(Backend backend) {
             Validation.notNull("backend", backend);
-            for (Backend b : backends) {
-                if (b.name().equals(backend.name())) {
-                    throw new IllegalArgumentException("backend name '" + backend.name() + "' is used twice");
-                }
+            // a set, not a scan of the list: a generated haproxy.cfg with 25,000 servers took 10 s to --check
+            if (!backendNames.add(backend.name())) {
+                throw new IllegalArgumentException("backend name '" + backend.name() + "' is used twice");
             }
             backends.add(backend);
             return this;
