@@ -80,8 +80,9 @@ class VrrpSocketTest {
     /**
      * A receive loop that reuses its buffer and {@link ReceivedPacket} allocates nothing per packet (the VRRP path
      * must not feed the GC, docs/DESIGN.md): measured with the JVM's per-thread allocation counter over 2,000 receives
-     * after a warm-up, with the sender's payload the same object every time. The bound is a quarter byte per
-     * receive (the smallest object per packet would be 16 bytes).
+     * after a warm-up, with the sender's payload the same object every time. The bound is one byte per receive: the
+     * smallest object per packet would be 16 bytes (32,000 over the run), while one-off allocations after the warm-up
+     * (a late JIT or JNR stub; 528 bytes were seen once under load) stay well under it.
      */
     @Test
     void testReceiveIntoReusedBufferAndRecordAllocatesNothing() throws Exception {
@@ -129,7 +130,7 @@ class VrrpSocketTest {
             }
             assertTrue(result[0] >= 0, "receive was woken after " + result[1] + " packets");
             assertEquals(warmUp + measured, result[1], "every packet came from a");
-            assertTrue(result[0] < measured / 4, result[0] + " bytes allocated over " + measured + " receives");
+            assertTrue(result[0] < measured, result[0] + " bytes allocated over " + measured + " receives");
         }
     }
 
