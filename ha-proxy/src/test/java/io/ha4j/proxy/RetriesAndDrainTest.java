@@ -44,6 +44,10 @@ class RetriesAndDrainTest {
     private static long[] clientClosedAfterRetries(TcpBalancer.Builder builder) throws Exception {
         try (TcpBalancer balancer = builder.healthCheck(x -> HealthCheck.of("always up", () -> true)).build()) {
             balancer.start();
+            // A server starts at health == rise (HAProxy's init state), where one observed failure marks it DOWN
+            // and ends the retries early; wait for the first passed check, as a loaded machine can delay it.
+            Await.until(Duration.ofSeconds(10), "every backend passed its first check",
+                    () -> balancer.stats().backends().stream().allMatch(b -> b.health() > b.rise()));
             try (Socket s = connect(balancer.boundAddresses().get(0))) {
                 assertEquals(-1, readOrEof(s), "the client is closed when every attempt was refused");
             }
