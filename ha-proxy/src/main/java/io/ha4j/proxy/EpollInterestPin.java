@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code EPOLLERR} in the epoll interest set of every relayed channel, so that the set never becomes
- * empty.
+ * Keeps {@code EPOLLERR} in the epoll interest set of a relayed channel whose peer has half-closed, so that
+ * the set never becomes empty.
  *
  * <p>Why: Netty 4.2.18–4.2.21 ({@code EpollIoHandler.DefaultEpollIoRegistration.submit}, netty PR #16689)
  * removes a file descriptor from epoll ({@code EPOLL_CTL_DEL}) when its interest set becomes empty, but keeps
@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * 4 MB that fit in the socket buffers and a FIN, and the backend a broken pipe. {@code EPOLLERR} is reported
  * by the kernel whatever the mask says, so having it in the mask changes no event; it only keeps the set
  * non-empty, as Netty did before that change.
+ *
+ * <p>It is set when the channel's input shuts down (the {@code ChannelInputShutdownEvent} comes before
+ * Netty clears the last read interest), not for every channel: Netty caches the {@code EpollIoOps} of single
+ * flags only, so a pinned channel allocates a small object at each interest change, which would put an
+ * allocation on every relayed message of an ordinary stream ({@code RelayPingPongBenchmark -prof gc}). A
+ * half-closed channel changes its interest only when a write blocks.
  *
  * <p>{@code AbstractEpollChannel.setFlag} is protected and the channel classes are final, so it is reached
  * once, reflectively, at class load. Where that is refused (Netty on the module path without an
@@ -61,7 +67,7 @@ final class EpollInterestPin {
         }
     }
 
-    /** Pins {@code EPOLLERR} on {@code ch} if it is an epoll channel; call on its event loop. */
+    /** Pins {@code EPOLLERR} on {@code ch} if it is an epoll channel; call on its event loop, once its input is shut. */
     static void pin(Channel ch) {
         if (SET_FLAG != null && EPOLL_CHANNEL_CLASS.isInstance(ch)) {
             try {

@@ -29,6 +29,12 @@ class BuilderTest {
                 message(() -> TcpBalancer.builder("b").slowStart(Duration.ofHours(2)), IllegalArgumentException.class));
         assertEquals("bind: at least one frontend address is required",
                 message(() -> TcpBalancer.builder("b").build(), IllegalStateException.class));
+        assertEquals("adminMaxConnections must be in [1, 10000], was 0",
+                message(() -> TcpBalancer.builder("b").adminMaxConnections(0), IllegalArgumentException.class));
+        assertEquals("adminIdleTimeout must be in [100ms, 3600s], was 0s",
+                message(() -> TcpBalancer.builder("b").adminIdleTimeout(Duration.ZERO), IllegalArgumentException.class));
+        assertEquals("queueTimeout must be in [1ms, 3600s], was 0s",
+                message(() -> TcpBalancer.builder("b").queueTimeout(Duration.ZERO), IllegalArgumentException.class));
     }
 
     @Test

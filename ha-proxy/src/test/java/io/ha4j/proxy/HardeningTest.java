@@ -136,6 +136,32 @@ class HardeningTest {
     }
 
     @Test
+    void testClientResetReachesTheBackendAsAReset() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+             TcpBalancer balancer = TestSupport.balancer("abort")
+                     .backend(Backend.of("b", "127.0.0.1", backend.getLocalPort()))
+                     .healthCheck(x -> HealthCheck.of("up", () -> true))
+                     .build()) {
+            balancer.start();
+            backend.setSoTimeout(10_000);
+            Socket client = connect(balancer.boundAddresses().get(0));
+            try (Socket s = backend.accept()) {
+                client.getOutputStream().write("hello\n".getBytes());
+                s.setSoTimeout(10_000);
+                assertEquals("hello", readLine(s.getInputStream()));
+                client.setSoLinger(true, 0);
+                client.close(); // an abortive close: RST
+                SocketException reset = assertThrows(SocketException.class, () -> {
+                    while (s.getInputStream().read() >= 0) {
+                        // a graceful close would end here with EOF instead
+                    }
+                });
+                assertTrue(reset.getMessage().toLowerCase(java.util.Locale.ROOT).contains("reset"), reset.getMessage());
+            }
+        }
+    }
+
+    @Test
     void testBackendAddedThroughAdminGetsTheConfiguredCheck() throws Exception {
         // a backend that answers only plain-HTTP GET /healthz; the library default (HTTPS /readyz) would fail
         HttpServer health = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -143,7 +143,6 @@ class MaxConnectionsTest {
                 .drainTimeout(Duration.ZERO)
                 .maxConnections(LIMIT)
                 .queueTimeout(Duration.ofSeconds(30))
-                .logConnections(Boolean.getBoolean("mc.log"))
                 .backend(Backend.of("counted", "127.0.0.1", backend.port()))
                 .healthCheck(x -> HealthCheck.of("always up", () -> true))
                 .build();

@@ -243,6 +243,7 @@ public final class AgentMapper {
                     : config.global().maxConnections().isPresent() ? Optional.of(config.global().maxConnections().getAsInt()) : Optional.empty();
             maxConn.ifPresent(m -> b.maxConnections(Math.min(m, 1_000_000)));
             be.timeouts().connect().ifPresent(b::connectTimeout);
+            be.timeouts().queue().ifPresent(b::queueTimeout); // how long a client past maxconn waits for a slot
             b.clientTimeout(f.timeouts().client().orElse(Duration.ZERO));
             b.serverTimeout(be.timeouts().server().orElse(Duration.ZERO));
             b.tunnelTimeout(be.timeouts().tunnel().orElse(Duration.ZERO));
@@ -399,7 +400,6 @@ public final class AgentMapper {
     private void warnIgnoredTimeouts(Frontend f, Backend be) {
         be.timeouts().serverFin().ifPresent(t -> warn(be.origin(), "timeout server-fin", "ha4j has one half-closed timeout, "
                 + "'timeout client-fin' (set on the frontend); ignored"));
-        be.timeouts().queue().ifPresent(t -> warn(be.origin(), "timeout queue", "ha4j does not queue connections; ignored"));
     }
 
     /** Idle timeouts below 10 minutes without {@code timeout tunnel} cut kube-apiserver watches and exec streams. */
