@@ -52,7 +52,7 @@ final class Backends {
     /** HAProxy's {@code observe layer4}: a failed real connect counts as a failed check. */
     void connectFailed(Server server, Throwable cause) {
         HealthChecker c = server.checker;
-        if (c != null) {
+        if (c != null && config.observeConnectFailures()) {
             String why = cause == null ? "unknown" : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             c.report(CheckResult.failed("connect failed (observed): " + why));
         }

@@ -30,6 +30,7 @@ record BalancerConfig(
         long queueTimeoutNanos,
         int retries,
         boolean shutdownSessionsOnDown,
+        boolean observeConnectFailures,
         long slowStartNanos,
         Function<Backend, HealthCheck> healthCheck,
         UnaryOperator<HealthChecker.Builder> checkTimers,

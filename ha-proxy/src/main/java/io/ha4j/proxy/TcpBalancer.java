@@ -8,6 +8,7 @@ import io.ha4j.core.HealthChecker;
 import io.ha4j.core.HttpCheck;
 import io.ha4j.core.Phase;
 import io.ha4j.core.TlsOptions;
+import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Validation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -30,7 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -108,22 +108,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpBalancer implements HaComponent {
 
-    private enum State { LATENT, STARTED, CLOSED }
-
     private static final Logger LOG = LoggerFactory.getLogger(TcpBalancer.class);
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final BalancerConfig config;
     private final String name;
-    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
-    private final AtomicBoolean closing = new AtomicBoolean();
+    private final ComponentLifecycle lifecycle;
     private final FrontendCounters frontend = new FrontendCounters();
     private final Admission admission;
     private volatile Backends backends;
     private ComponentContext context;
-    private boolean ownsContext;
     private EventLoopGroup group;
-    private boolean ownsGroup;
+    private volatile boolean running;
+    private volatile Duration closeDrainDeadline;
     private NettyTransport transport;
     private Bootstrap backendBootstrap;
     private Channel adminChannel;
@@ -138,6 +135,8 @@ public final class TcpBalancer implements HaComponent {
         this.config = config;
         this.name = config.name();
         this.admission = new Admission(config.maxConnections(), frontend);
+        this.lifecycle = new ComponentLifecycle("balancer '" + name + "'");
+        this.closeDrainDeadline = config.drainTimeout();
     }
 
     private static HealthCheck kubernetesReadyz(Backend b) {
@@ -159,48 +158,60 @@ public final class TcpBalancer implements HaComponent {
         return Phase.BALANCERS;
     }
 
-    /** Starts on threads of its own (a timer thread and a blocking pool for checks), for use without a cluster. */
+    /**
+     * Starts on threads of its own (a timer thread and a blocking pool for checks), for use without a cluster.
+     * Same rules as {@link #start(ComponentContext)}; those threads end with {@link #close()}.
+     */
     public void start() {
-        if (state.get() != State.LATENT) {
-            throw new IllegalStateException("balancer '" + name + "' can be started once");
-        }
         ComponentContext own = ComponentContext.standalone(name);
+        AtomicBoolean adopted = new AtomicBoolean();
         try {
-            start(own);
-            ownsContext = true;
-        } catch (RuntimeException e) {
-            if (context == own) {
-                ownsContext = true;
-                close(); // a half-started balancer releases everything, its own threads included
-            } else {
-                own.close(); // lost a race with another start: leave that one running
+            lifecycle.start(() -> {
+                lifecycle.acquired(own);
+                adopted.set(true);
+                run(own);
+            });
+        } finally {
+            if (!adopted.get()) {
+                own.close(); // started twice or closed before: the other start keeps running
             }
-            throw e;
         }
     }
 
     /**
      * Binds the frontends, starts the health checkers and, if configured, the admin listener. Fails (and
      * releases what it took) when an address cannot be bound: a {@link io.ha4j.core.HaStartException} naming
-     * the address, also when another socket (of this or another process) already listens on it.
+     * the address, also when another socket (of this or another process) already listens on it. Starts once
+     * ({@link IllegalStateException} after a start or a {@link #close()}); a failed start releases everything
+     * it took (event loops, checkers, bound sockets).
      */
     @Override
     public void start(ComponentContext context) {
         Objects.requireNonNull(context, "context");
-        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
-            throw new IllegalStateException("balancer '" + name + "' can be started once");
-        }
+        lifecycle.start(() -> run(context));
+    }
+
+    /** The start body; each thing it takes is handed to the lifecycle, which releases them in reverse order. */
+    private void run(ComponentContext context) {
         this.context = context;
-        this.backends = new Backends(config, context);
+        lifecycle.acquired(() -> {
+            if (running) {
+                context.publish(new HaEvent(name, "RUNNING", "STOPPED", "closed", context.clock().nanoTime()));
+            }
+        });
         this.transport = NettyTransport.choose(config.transport());
         if (config.eventLoopGroup() != null) {
             group = config.eventLoopGroup();
         } else {
-            group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true), transport.ioHandlerFactory());
-            ownsGroup = true;
+            EventLoopGroup own = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true), transport.ioHandlerFactory());
+            group = own;
+            lifecycle.acquired(() -> own.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS));
         }
-        for (Backend b : config.backends()) {
-            backends.add(b);
+        Backends b = new Backends(config, context);
+        this.backends = b;
+        lifecycle.acquired(b::closeCheckers);
+        for (Backend backend : config.backends()) {
+            b.add(backend);
         }
         backendBootstrap = new Bootstrap()
                 .group(group)
@@ -212,12 +223,15 @@ public final class TcpBalancer implements HaComponent {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNanos())));
         transport.keepAliveTiming(backendBootstrap, false);
+        // released first: stop accepting, then drain what is established (the admin listener's channel too)
+        lifecycle.acquired(this::stopAndDrain);
         bound = Frontends.bind(config, transport, group, admission, this::newSession);
         if (config.adminAddress() != null) {
             adminChannel = AdminHandler.bind(this, config, group, transport, context.clock());
         }
         LOG.info("Balancer '{}' listening on {} ({} transport, {} acceptor(s) per address), {} backend(s), balance {}",
-                name, bound, transport.name(), admission.acceptors().size() / Math.max(1, bound.size()), backends.pool().servers().size(), config.balance());
+                name, bound, transport.name(), admission.acceptors().size() / Math.max(1, bound.size()), b.pool().servers().size(), config.balance());
+        running = true;
         context.publish(new HaEvent(name, "", "RUNNING", "listening on " + bound, context.clock().nanoTime()));
     }
 
@@ -275,7 +289,7 @@ public final class TcpBalancer implements HaComponent {
     public void addBackend(Backend backend) {
         Objects.requireNonNull(backend, "backend");
         Backends b = requireBackends();
-        if (closing.get()) {
+        if (lifecycle.isClosed()) {
             throw new IllegalStateException("balancer '" + name + "' is closed");
         }
         b.add(backend);
@@ -344,37 +358,25 @@ public final class TcpBalancer implements HaComponent {
     /** {@link #close()} with another drain deadline (zero closes established connections at once). */
     public void close(Duration drainDeadline) {
         Objects.requireNonNull(drainDeadline, "drainDeadline");
-        if (!closing.compareAndSet(false, true)) {
+        if (lifecycle.isClosed()) {
             return;
         }
-        State was = state.getAndSet(State.CLOSED);
-        admission.stopAccepting();
-        try {
-            if (was == State.STARTED) {
-                for (Channel a : admission.acceptors()) {
-                    a.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-                }
-                if (adminChannel != null) {
-                    adminChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-                }
-                drainSessions(drainDeadline);
-            }
-        } finally {
-            Backends b = backends;
-            if (b != null) {
-                b.closeCheckers();
-            }
-            if (ownsGroup && group != null) {
-                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-            }
-            if (was == State.STARTED && context != null) {
-                context.publish(new HaEvent(name, "RUNNING", "STOPPED", "closed", context.clock().nanoTime()));
-            }
-            if (ownsContext && context != null) {
-                context.close();
-            }
+        closeDrainDeadline = drainDeadline;
+        if (lifecycle.close()) {
             LOG.info("Balancer '{}' closed", name);
         }
+    }
+
+    private void stopAndDrain() {
+        admission.stopAccepting();
+        for (Channel a : admission.acceptors()) {
+            a.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        Channel admin = adminChannel;
+        if (admin != null) {
+            admin.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        drainSessions(closeDrainDeadline);
     }
 
     private void drainSessions(Duration deadline) {
@@ -434,6 +436,7 @@ public final class TcpBalancer implements HaComponent {
         private Duration queueTimeout;
         private Integer retries;
         private Boolean shutdownSessionsOnDown;
+        private Boolean observeConnectFailures;
         private Duration slowStart;
         private Function<Backend, HealthCheck> healthCheck;
         private UnaryOperator<HealthChecker.Builder> checkTimers;
@@ -600,6 +603,18 @@ public final class TcpBalancer implements HaComponent {
         public Builder shutdownSessionsOnDown(boolean shutdown) {
             Validation.setOnce("shutdownSessionsOnDown", this.shutdownSessionsOnDown);
             this.shutdownSessionsOnDown = shutdown;
+            return this;
+        }
+
+        /**
+         * Count a client connection's failed connect to a backend as a failed health check (HAProxy's
+         * {@code observe layer4}); default true, so a dead kube-apiserver is taken out between two checks. A
+         * balancer whose backends have no real check (HAProxy's servers without {@code check}, which are never
+         * marked down) sets it to false.
+         */
+        public Builder observeConnectFailures(boolean observe) {
+            Validation.setOnce("observeConnectFailures", this.observeConnectFailures);
+            this.observeConnectFailures = observe;
             return this;
         }
 
@@ -777,6 +792,7 @@ public final class TcpBalancer implements HaComponent {
                     nanos(queueTimeout, connect),
                     retries != null ? retries : 3,
                     shutdownSessionsOnDown == null || shutdownSessionsOnDown,
+                    observeConnectFailures == null || observeConnectFailures,
                     nanos(slowStart, Duration.ofSeconds(60)),
                     healthCheck != null ? healthCheck : TcpBalancer::kubernetesReadyz,
                     checkTimers != null ? checkTimers : HealthChecker.Builder::kubernetesDefaults,

@@ -270,6 +270,9 @@ public final class AgentMapper {
                 }
                 servers.add(s);
             }
+            // HAProxy counts a real connection's failure against a server only with 'observe layer4', which the
+            // agent does not map: a server without 'check' must never go down, and one with a check only by it
+            b.observeConnectFailures(false);
             if (servers.isEmpty()) {
                 warn(be.origin(), "backend", "'" + be.name() + "' has no server to run; every client is refused");
             } else {

@@ -87,7 +87,8 @@ class HaAgentOddInputTest {
             List<String> agentLines = run.lines().stream().filter(l -> l.startsWith("ha-agent:")).toList();
             assertEquals(1, agentLines.size(), run.output());
             assertTrue(agentLines.get(0).startsWith("ha-agent: failed to start component 'apiserver': "), run.output());
-            assertTrue(agentLines.get(0).contains("Address already in use (is HAProxy still running on this port?"), run.output());
+            assertTrue(agentLines.get(0).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"), run.output());
+            assertTrue(agentLines.get(0).contains("(is HAProxy still running on this port?"), run.output());
             assertNoStackTrace(run);
         }
     }
