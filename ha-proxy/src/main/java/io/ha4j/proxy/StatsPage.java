@@ -129,7 +129,7 @@ record StatsPage(String title, String version, long refreshSeconds, String uri, 
         b.append("<h2>").append(esc(kind.toUpperCase(Locale.ROOT))).append("</h2>\n<table class=\"").append(esc(kind))
                 .append("\">\n<tr><th>Name</th>");
         for (String col : columns) {
-            b.append("<th>").append(esc(col)).append("</th>");
+            b.append("<th>").append(esc(words(col))).append("</th>");
         }
         b.append("</tr>\n");
         for (ComponentStats c : list) {
@@ -171,6 +171,20 @@ record StatsPage(String title, String version, long refreshSeconds, String uri, 
         } else {
             b.append(esc(v.toString()));
         }
+    }
+
+    /** {@code advertIntervalSeconds} as "advert interval seconds", so that narrow columns can wrap. */
+    static String words(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c) && i > 0) {
+                b.append(' ').append(Character.toLowerCase(c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     static String esc(String s) {
