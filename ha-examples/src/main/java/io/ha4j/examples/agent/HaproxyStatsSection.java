@@ -58,7 +58,7 @@ final class HaproxyStatsSection {
                 } else {
                     diagnostics.error(line.file(), line.line(), keyword, "ha4j supports 'stats admin if TRUE' (actions from "
                             + "every client that passes 'stats auth') and 'stats admin if LOCALHOST' (from loopback clients "
-                            + "only); '" + String.join(" ", a) + "' is not supported");
+                            + "only); 'stats " + String.join(" ", a) + "' is not supported");
                 }
             }
             case "realm" -> {
