@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * Maps the parsed configuration to ha4j components through their builders:
  * {@code vrrp_script} → {@link HealthChecker} (see {@link HealthCheckMapping}), {@code vrrp_instance} →
  * {@link VrrpInstance}, each {@code frontend} (with its {@code default_backend}) → one {@link TcpBalancer}
- * named after the frontend, a {@code listen} stats page → that balancer's admin listener.
+ * named after the frontend, a {@code listen} stats page → a balancer's admin listener, which shows every balancer,
+ * health check and VRRP instance of the agent (see {@code mapStats} for the {@code stats} keywords).
  *
  * <p>Builders validate at {@code build()}; a builder's refusal becomes an error naming the file and line of
  * the section it came from, so {@code --check} catches everything a real start would refuse before it binds
