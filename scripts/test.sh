@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(iproute2 util-linux procps iputils-ping keepalived haproxy nginx-light wrk iperf3 sockperf tcpdump etcd-server)
+# chromium, chromium-driver (with fonts-liberation, a Recommends skipped below) and prometheus (promtool) check
+# the stats page in a browser and /metrics with the Prometheus linter (StatsPageBrowserTest).
+packages=(iproute2 util-linux procps iputils-ping keepalived haproxy nginx-light wrk iperf3 sockperf tcpdump etcd-server
+  chromium chromium-driver fonts-liberation prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a started {@link HaComponent} gets from its cluster: the clock and scheduler every timer must use,
@@ -29,6 +30,7 @@ public final class ComponentContext implements AutoCloseable {
     private final VipManager vipManager;
     private final Consumer<HaEvent> events;
     private final List<AutoCloseable> owned;
+    private final Supplier<List<StatsSource>> statsSources;
 
     private ComponentContext(Builder b) {
         this.clusterName = b.clusterName;
@@ -38,6 +40,7 @@ public final class ComponentContext implements AutoCloseable {
         this.vipManager = b.vipManager;
         this.events = b.events;
         this.owned = List.copyOf(b.owned);
+        this.statsSources = b.statsSources;
     }
 
     public static Builder builder() {
@@ -98,6 +101,15 @@ public final class ComponentContext implements AutoCloseable {
         return Optional.ofNullable(vipManager);
     }
 
+    /**
+     * The {@link StatsSource}s of the cluster this component runs in, in start order (a component that shows the
+     * cluster's numbers, like the balancer's admin listener, reads them on each request); empty for a context made
+     * without a cluster.
+     */
+    public List<StatsSource> statsSources() {
+        return statsSources.get();
+    }
+
     /** Reports a state change to the cluster's listeners. */
     public void publish(HaEvent event) {
         events.accept(event);
@@ -123,6 +135,7 @@ public final class ComponentContext implements AutoCloseable {
         b.blockingExecutor = blockingExecutor;
         b.vipManager = vipManager;
         b.events = events;
+        b.statsSources = statsSources;
         return b;
     }
 
@@ -158,6 +171,7 @@ public final class ComponentContext implements AutoCloseable {
         private ExecutorService blockingExecutor;
         private VipManager vipManager;
         private Consumer<HaEvent> events = e -> { };
+        private Supplier<List<StatsSource>> statsSources = List::of;
         private final List<AutoCloseable> owned = new ArrayList<>();
 
         private Builder() {
@@ -194,6 +208,12 @@ public final class ComponentContext implements AutoCloseable {
         }
 
         /** Resources closed with the context. */
+        /** Where {@link ComponentContext#statsSources()} comes from; {@link HaCluster} lists its components. */
+        public Builder statsSources(Supplier<List<StatsSource>> sources) {
+            this.statsSources = Validation.notNull("statsSources", sources);
+            return this;
+        }
+
         public Builder owning(AutoCloseable resource) {
             owned.add(Validation.notNull("resource", resource));
             return this;

@@ -95,6 +95,17 @@ public final class HaCluster implements AutoCloseable {
                 .findFirst();
     }
 
+    /** The components that report numbers ({@link StatsSource}), in start order. */
+    public List<StatsSource> statsSources() {
+        List<StatsSource> out = new ArrayList<>();
+        for (HaComponent c : components) {
+            if (c instanceof StatsSource s) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     public Optional<VipManager> vipManager() {
         return Optional.ofNullable(vipManager);
     }
@@ -196,7 +207,8 @@ public final class HaCluster implements AutoCloseable {
                 .clusterName(name)
                 .random(random)
                 .vipManager(vipManager)
-                .events(this::publish);
+                .events(this::publish)
+                .statsSources(this::statsSources);
         if (givenScheduler != null) {
             b.scheduler(givenScheduler);
         } else {

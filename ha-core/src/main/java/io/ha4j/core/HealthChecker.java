@@ -4,6 +4,9 @@ import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Listeners;
 import io.ha4j.core.internal.Validation;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * blocking executor. Passive observations (a real connection that failed) can be fed in with
  * {@link #report(CheckResult)}.
  */
-public final class HealthChecker implements HaComponent {
+public final class HealthChecker implements HaComponent, StatsSource {
 
     /** Where the counter starts (HAProxy {@code init-state}). */
     public enum InitialState {
@@ -184,6 +187,41 @@ public final class HealthChecker implements HaComponent {
 
     public long checksFailed() {
         return checksFailed.get();
+    }
+
+    /**
+     * The stats SPI's view (a {@code vrrp_script} or a user's own check on the cluster; a balancer's backend checks
+     * are in the balancer's rows): status, health counter, rise/fall, interval, checks run and failed, the last
+     * result, and samples {@code ha4j_check_up}, {@code ha4j_check_health}, {@code ha4j_check_runs_total},
+     * {@code ha4j_check_failures_total} with the label {@code check}.
+     */
+    @Override
+    public ComponentStats componentStats() {
+        CheckResult last = lastResult;
+        ComponentContext ctx = context;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", name);
+        f.put("state", status.name());
+        f.put("check", check.description());
+        f.put("health", health);
+        f.put("rise", rise);
+        f.put("fall", fall);
+        f.put("intervalSeconds", inter.toNanos() / 1e9);
+        f.put("checksRun", checksRun());
+        f.put("checksFailed", checksFailed());
+        f.put("lastResult", last == null ? "" : (last.isPassed() ? "passed: " : "failed: ") + last.reason());
+        f.put("secondsSinceChange", ctx == null || lastChangeNanos == 0 ? -1
+                : Math.max(0, (ctx.clock().nanoTime() - lastChangeNanos) / 1_000_000_000L));
+        Map<String, String> l = Map.of("check", name);
+        List<ComponentStats.Metric> m = List.of(
+                new ComponentStats.Metric("ha4j_check_up", ComponentStats.MetricType.GAUGE, "1 when the check's status is UP.", l,
+                        isUp() ? 1 : 0),
+                new ComponentStats.Metric("ha4j_check_health", ComponentStats.MetricType.GAUGE,
+                        "Health counter in [0, rise + fall - 1].", l, health),
+                new ComponentStats.Metric("ha4j_check_runs_total", ComponentStats.MetricType.COUNTER, "Checks run.", l, checksRun()),
+                new ComponentStats.Metric("ha4j_check_failures_total", ComponentStats.MetricType.COUNTER, "Checks failed.", l,
+                        checksFailed()));
+        return new ComponentStats("check", name, f, m);
     }
 
     /** Adds a listener called on the scheduler thread. */

@@ -11,6 +11,7 @@ import io.ha4j.core.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -118,6 +119,30 @@ class HealthCheckerTest {
             assertEquals(3, checker.checksRun());
             assertEquals(2, checker.checksFailed());
             assertEquals("connection refused by backend", checker.lastResult().reason());
+        }
+    }
+
+    @Test
+    void statsSourceReportsStatusCountersAndTheLastResult() {
+        HealthChecker checker = HealthChecker.builder("chk_haproxy").check(HealthCheck.of("killall -0 haproxy", () -> false))
+                .fall(2).initialState(HealthChecker.InitialState.FULLY_UP).build();
+        assertEquals(-1L, checker.componentStats().fields().get("secondsSinceChange"), "not started");
+        try (CheckerHarness h = new CheckerHarness(checker)) {
+            h.step();
+            h.scheduler.advance(Duration.ofSeconds(30));
+            assertEquals(HealthStatus.DOWN, checker.status());
+            ComponentStats s = checker.componentStats();
+            assertEquals("check", s.kind());
+            assertEquals("DOWN", s.fields().get("state"));
+            assertEquals("killall -0 haproxy", s.fields().get("check"));
+            assertTrue(s.fields().get("lastResult").toString().startsWith("failed: "), s.fields().toString());
+            assertEquals(checker.checksRun(), s.fields().get("checksFailed"));
+            assertEquals((h.scheduler.nanoTime() - checker.lastChangeNanos()) / 1_000_000_000L, s.fields().get("secondsSinceChange"));
+            Map<String, Double> samples = new java.util.HashMap<>();
+            s.metrics().forEach(m -> samples.put(m.name() + m.labels(), m.value()));
+            assertEquals(0.0, samples.get("ha4j_check_up{check=chk_haproxy}"));
+            assertEquals((double) checker.checksRun(), samples.get("ha4j_check_failures_total{check=chk_haproxy}"));
+            assertEquals((double) checker.checksRun(), samples.get("ha4j_check_runs_total{check=chk_haproxy}"));
         }
     }
 

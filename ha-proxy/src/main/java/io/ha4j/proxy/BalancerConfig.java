@@ -42,6 +42,7 @@ record BalancerConfig(
         boolean adminActions,
         long adminIdleTimeoutNanos,
         int adminMaxConnections,
+        AdminPage adminPage,
         boolean logConnections,
         Duration drainTimeout,
         boolean allBackups) {

@@ -1,12 +1,14 @@
 package io.ha4j.proxy;
 
 import io.ha4j.core.ComponentContext;
+import io.ha4j.core.ComponentStats;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.HaEvent;
 import io.ha4j.core.HealthCheck;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.HttpCheck;
 import io.ha4j.core.Phase;
+import io.ha4j.core.StatsSource;
 import io.ha4j.core.TlsOptions;
 import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.internal.Validation;
@@ -106,7 +108,7 @@ import org.slf4j.LoggerFactory;
  * {@code C} connecting, {@code D} data, {@code R} before a server was chosen, {@code Q} waiting for a slot, {@code -} normal. A client
  * refused because no server was up shows {@code <NOSRV>} and {@code SC}.
  */
-public final class TcpBalancer implements HaComponent {
+public final class TcpBalancer implements HaComponent, StatsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpBalancer.class);
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
@@ -227,7 +229,7 @@ public final class TcpBalancer implements HaComponent {
         lifecycle.acquired(this::stopAndDrain);
         bound = Frontends.bind(config, transport, group, admission, this::newSession);
         if (config.adminAddress() != null) {
-            adminChannel = AdminHandler.bind(this, config, group, transport, context.clock());
+            adminChannel = AdminHandler.bind(this, config, group, transport, context);
         }
         LOG.info("Balancer '{}' listening on {} ({} transport, {} acceptor(s) per address), {} backend(s), balance {}",
                 name, bound, transport.name(), admission.acceptors().size() / Math.max(1, bound.size()), b.pool().servers().size(), config.balance());
@@ -343,6 +345,19 @@ public final class TcpBalancer implements HaComponent {
         return StatsSnapshot.of(config, requireBackends().pool(), frontend, bound, transportName());
     }
 
+    /**
+     * The stats SPI's view of {@link #stats()}: the same numbers as JSON fields and as Prometheus samples
+     * ({@code ha4j_frontend_*}, {@code ha4j_backend_*}, {@code ha4j_server_*}, labels {@code proxy} and
+     * {@code server}); a balancer not started yet reports its name only.
+     */
+    @Override
+    public ComponentStats componentStats() {
+        if (backends == null) {
+            return new ComponentStats(StatsFormat.KIND, name, java.util.Map.of("name", name), List.of());
+        }
+        return StatsFormat.componentStats(stats());
+    }
+
     // ---- shutdown ----
 
     /**
@@ -448,6 +463,13 @@ public final class TcpBalancer implements HaComponent {
         private Boolean adminActions;
         private Duration adminIdleTimeout;
         private Integer adminMaxConnections;
+        private String adminUri;
+        private Duration adminRefresh;
+        private final List<String> adminCredentials = new ArrayList<>();
+        private String adminRealm;
+        private boolean adminHideVersion;
+        private boolean adminActionsFromLoopbackOnly;
+        private boolean adminRemoteWithoutAuth;
         private Boolean logConnections;
         private Duration drainTimeout;
         private Boolean allBackups;
@@ -699,8 +721,9 @@ public final class TcpBalancer implements HaComponent {
         }
 
         /**
-         * Serves the stats page and admin actions on {@code address}. There is no authentication: keep it on
-         * loopback, or behind something that authenticates.
+         * Serves the stats page and admin actions on {@code address}. A non-loopback address needs
+         * {@link #adminUser} (or the explicit {@link #adminAllowRemoteWithoutAuth()}); {@link #build()} refuses it
+         * otherwise.
          */
         public Builder adminAddress(InetSocketAddress address) {
             Validation.setOnce("adminAddress", this.adminAddress);
@@ -739,6 +762,86 @@ public final class TcpBalancer implements HaComponent {
         public Builder adminMaxConnections(int max) {
             Validation.setOnce("adminMaxConnections", this.adminMaxConnections);
             this.adminMaxConnections = Validation.inRange("adminMaxConnections", max, 1, 10_000);
+            return this;
+        }
+
+        /**
+         * The stats page's address (HAProxy's {@code stats uri}), default {@code /stats}: starting with '/', without
+         * blanks, '#' or ';', at most 256 characters; it may hold a query, as HAProxy's own default
+         * {@code /haproxy?stats} does. The page answers that target, also with more query parameters after it; its
+         * JSON is at {@code uri;json} (as HAProxy serves {@code ;csv}) and {@code uri.json}; {@code /metrics} and the
+         * actions ({@code /backends/...}) keep their paths.
+         */
+        public Builder adminUri(String uri) {
+            Validation.setOnce("adminUri", this.adminUri);
+            Validation.notNull("adminUri", uri);
+            if (!uri.matches("/[\\x21-\\x7e&&[^#;]]{0,255}")) {
+                throw new IllegalArgumentException("adminUri must start with '/' and hold at most 256 printable characters "
+                        + "other than blanks, '#' and ';', was '" + uri + "'");
+            }
+            this.adminUri = uri;
+            return this;
+        }
+
+        /** The page reloads itself this often (HAProxy's {@code stats refresh}), in [1s, 1d]; default never. */
+        public Builder adminRefresh(Duration interval) {
+            Validation.setOnce("adminRefresh", this.adminRefresh);
+            this.adminRefresh = Validation.inRange("adminRefresh", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * Requires HTTP basic authentication for every request to the admin listener, with this user among the
+         * accepted ones (HAProxy's {@code stats auth user:password}; repeat for more users). The user may not hold
+         * ':'; the password is compared in constant time. Basic authentication sends the password in clear on
+         * every request: outside loopback, put the listener behind TLS or an SSH tunnel.
+         */
+        public Builder adminUser(String user, String password) {
+            Validation.notNull("adminUser user", user);
+            Validation.notNull("adminUser password", password);
+            if (user.isEmpty() || user.indexOf(':') >= 0 || user.chars().anyMatch(c -> c < 0x20)) {
+                throw new IllegalArgumentException("adminUser: the user must be non-empty, without ':' or control characters");
+            }
+            if (password.chars().anyMatch(c -> c < 0x20)) {
+                throw new IllegalArgumentException("adminUser: the password must not hold control characters");
+            }
+            adminCredentials.add(user + ":" + password);
+            return this;
+        }
+
+        /** The realm of the authentication challenge (HAProxy's {@code stats realm}); default "ha4j statistics". */
+        public Builder adminRealm(String realm) {
+            Validation.setOnce("adminRealm", this.adminRealm);
+            Validation.notNull("adminRealm", realm);
+            if (realm.isEmpty() || realm.length() > 128 || realm.chars().anyMatch(c -> c < 0x20 || c == '"' || c == '\\' || c > 0x7e)) {
+                throw new IllegalArgumentException("adminRealm must be 1 to 128 printable ASCII characters without '\"' or '\\'");
+            }
+            this.adminRealm = realm;
+            return this;
+        }
+
+        /** Leaves the ha4j version off the stats page (HAProxy's {@code stats hide-version}). */
+        public Builder adminHideVersion() {
+            this.adminHideVersion = true;
+            return this;
+        }
+
+        /**
+         * Takes admin actions only from clients on a loopback address (HAProxy's {@code stats admin if LOCALHOST});
+         * others see the read-only page and get 403 for an action.
+         */
+        public Builder adminActionsFromLoopbackOnly() {
+            this.adminActionsFromLoopbackOnly = true;
+            return this;
+        }
+
+        /**
+         * Accepts an {@link #adminAddress} that is not loopback without {@link #adminUser}: the owner states that
+         * something else (a firewall, an authenticating proxy) keeps strangers away. Without this call such a
+         * listener is refused at {@link #build()}.
+         */
+        public Builder adminAllowRemoteWithoutAuth() {
+            this.adminRemoteWithoutAuth = true;
             return this;
         }
 
@@ -804,9 +907,32 @@ public final class TcpBalancer implements HaComponent {
                     adminActions == null || adminActions,
                     nanos(adminIdleTimeout, Duration.ofSeconds(30)),
                     adminMaxConnections != null ? adminMaxConnections : 64,
+                    adminPage(),
                     logConnections != null && logConnections,
                     drainTimeout != null ? drainTimeout : Duration.ofSeconds(30),
                     allBackups != null && allBackups));
+        }
+
+        private AdminPage adminPage() {
+            boolean anyPageOption = adminUri != null || adminRefresh != null || !adminCredentials.isEmpty() || adminRealm != null
+                    || adminHideVersion || adminActionsFromLoopbackOnly || adminRemoteWithoutAuth;
+            if (adminAddress == null && anyPageOption) {
+                throw new IllegalStateException("adminAddress (or adminPort) is required when an admin page option is set");
+            }
+            if (adminActionsFromLoopbackOnly && adminActions != null && !adminActions) {
+                throw new IllegalStateException("adminActionsFromLoopbackOnly contradicts adminActions(false)");
+            }
+            if (adminAddress != null && !adminAddress.getAddress().isLoopbackAddress() && adminCredentials.isEmpty()
+                    && !adminRemoteWithoutAuth) {
+                throw new IllegalStateException("adminAddress " + RelaySession.format(adminAddress) + " is not a loopback "
+                        + "address and no adminUser is set: anyone who can reach it could read the stats and, with admin "
+                        + "actions, drain or remove backends. Set adminUser(user, password) (HAProxy's 'stats auth'), bind "
+                        + "to loopback, or call adminAllowRemoteWithoutAuth() if a firewall or proxy in front guards it");
+            }
+            return new AdminPage(adminUri != null ? adminUri : AdminPage.DEFAULT_URI,
+                    adminRefresh != null ? adminRefresh.toSeconds() : 0, adminCredentials,
+                    adminRealm != null ? adminRealm : AdminPage.DEFAULT_REALM, adminHideVersion,
+                    adminActionsFromLoopbackOnly, adminRemoteWithoutAuth);
         }
 
         private static long nanos(Duration d, Duration fallback) {

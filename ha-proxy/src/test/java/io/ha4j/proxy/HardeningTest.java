@@ -181,6 +181,7 @@ class HardeningTest {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminAddress.getPort()
                             + "/backends?name=late&host=127.0.0.1&port=" + health.getAddress().getPort()))
+                    .header("Content-Type", "application/x-ha4j-admin")
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, added.statusCode(), added.body());
             assertTrue(balancer.healthChecker("late").check().description().contains("/healthz"),

@@ -66,7 +66,10 @@ class StatsEndpointsTest {
             assertEquals(200, jsonResponse.statusCode());
             assertTrue(jsonResponse.headers().firstValue("content-type").orElse("").startsWith("application/json"),
                     jsonResponse.headers().map().toString());
-            JsonNode json = new ObjectMapper().readTree(jsonResponse.body());
+            JsonNode root = new ObjectMapper().readTree(jsonResponse.body());
+            assertEquals(1, root.get("components").size(), "a balancer without a cluster shows itself: " + root);
+            JsonNode json = root.get("components").get(0);
+            assertEquals("balancer", json.get("kind").asText());
             assertEquals("stats \"q\"", json.get("name").asText(), "the name, quotes escaped and read back");
             assertEquals(st.balance().name(), json.get("balance").asText());
             assertEquals(st.transport(), json.get("transport").asText());

@@ -1,6 +1,7 @@
 package io.ha4j.vrrp;
 
 import io.ha4j.core.Clock;
+import io.ha4j.core.ComponentStats;
 import io.ha4j.core.ComponentContext;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.HaEvent;
@@ -12,6 +13,7 @@ import io.ha4j.core.LeadershipListener;
 import io.ha4j.core.Phase;
 import io.ha4j.core.ScheduledTask;
 import io.ha4j.core.Scheduler;
+import io.ha4j.core.StatsSource;
 import io.ha4j.core.VipListener;
 import io.ha4j.core.VipManager;
 import io.ha4j.core.VirtualAddress;
@@ -103,7 +105,7 @@ import org.slf4j.LoggerFactory;
  * than ha4j's ~600-line guide only because the public {@link Builder} (about 400 lines, one documented method per
  * keepalived option) is nested here, where users look for {@code VrrpInstance.builder(...)}.
  */
-public final class VrrpInstance implements HaComponent, LeaderElection {
+public final class VrrpInstance implements HaComponent, LeaderElection, StatsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -140,6 +142,10 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     private ScheduledTask timer;
     private long timerDeadline = VrrpStateMachine.NONE;
     private final VrrpLeadership leadership = new VrrpLeadership(() -> clock);
+    /** The source of the last advert accepted while BACKUP (keepalived's master_ipaddr); copied, not allocated. */
+    private final byte[] masterAddress = new byte[16];
+    private int masterAddressLength;
+    private final VrrpTransitions transitions = new VrrpTransitions();
 
     private VrrpInstance(VrrpConfig config) {
         this.config = config;
@@ -275,6 +281,27 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     }
 
     // --------------------------------------------------------------------------------------- public view
+
+    /**
+     * The stats SPI's view: state, base and effective priority, the master's address (ours when MASTER, the last
+     * advert's source when BACKUP), advert and Master_Down intervals, the counters with drops by reason, and the
+     * last {@value VrrpTransitions#KEPT} transitions with their age; the fields of keepalived's JSON dump and SNMP
+     * {@code vrrpInstanceTable}/{@code vrrpStatisticsTable} under Prometheus names (see {@link VrrpStatsFormat}).
+     */
+    @Override
+    public ComponentStats componentStats() {
+        synchronized (lock) {
+            long now = clock == null ? 0 : clock.nanoTime();
+            String master = "";
+            if (state == VrrpState.MASTER && sourceAddress != null) {
+                master = sourceAddress.getHostAddress();
+            } else if (state == VrrpState.BACKUP && masterAddressLength > 0) {
+                master = VrrpStatsFormat.address(masterAddress, masterAddressLength);
+            }
+            return VrrpStatsFormat.componentStats(this, state, effectivePriority(), master, masterDownInterval(),
+                    transitions.snapshot(now));
+        }
+    }
 
     public VrrpState state() {
         return state;
@@ -555,6 +582,10 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         int version = config.version();
         int intervalCs = version == 2 ? VrrpPacket.interval(b, off, 2) * 100 : VrrpPacket.interval(b, off, 3);
         machine.onAdvert(advertPriority, intervalCs, m.sourceBytes(), m.sourceLength(), clock.nanoTime());
+        if (advertPriority > 0 && machine.state() == VrrpState.BACKUP) {
+            masterAddressLength = Math.min(m.sourceLength(), masterAddress.length);
+            System.arraycopy(m.sourceBytes(), 0, masterAddress, 0, masterAddressLength);
+        }
     }
 
     /** The state machine's outputs, applied to the transport, the VIP manager and the listeners (lock held). */
@@ -611,6 +642,10 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         @Override
         public void stateChanged(VrrpState from, VrrpState to, String reason) {
             state = to;
+            transitions.add(from, to, reason, clock.nanoTime());
+            if (to != VrrpState.BACKUP) {
+                masterAddressLength = 0;
+            }
             if (to == VrrpState.MASTER) {
                 counters.countBecameMaster();
             } else if (from == VrrpState.MASTER) {

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * Maps the parsed configuration to ha4j components through their builders:
  * {@code vrrp_script} → {@link HealthChecker} (see {@link HealthCheckMapping}), {@code vrrp_instance} →
  * {@link VrrpInstance}, each {@code frontend} (with its {@code default_backend}) → one {@link TcpBalancer}
- * named after the frontend, a {@code listen} stats page → that balancer's admin listener.
+ * named after the frontend, a {@code listen} stats page → a balancer's admin listener, which shows every balancer,
+ * health check and VRRP instance of the agent (see {@code mapStats} for the {@code stats} keywords).
  *
  * <p>Builders validate at {@code build()}; a builder's refusal becomes an error naming the file and line of
  * the section it came from, so {@code --check} catches everything a real start would refuse before it binds
@@ -67,9 +68,20 @@ public final class AgentMapper {
      * @param vrrpTransport how VRRP instances send and receive adverts when they start (the raw-socket
      *                      transport for a real run); only called at start, so {@code --check} opens nothing
      */
+    private boolean statsAllowRemoteWithoutAuth;
+
     public AgentMapper(Diagnostics diagnostics, VrrpTransport.Factory vrrpTransport) {
         this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
         this.vrrpTransport = Objects.requireNonNull(vrrpTransport, "vrrpTransport");
+    }
+
+    /**
+     * Accepts a {@code listen} stats section bound to a non-loopback address without {@code stats auth} (the agent's
+     * {@code --stats-allow-remote-without-auth}); without it such a section is an error.
+     */
+    public AgentMapper statsAllowRemoteWithoutAuth(boolean allow) {
+        this.statsAllowRemoteWithoutAuth = allow;
+        return this;
     }
 
     /** Builds the components of both configurations; problems go to the diagnostics. */
@@ -222,8 +234,8 @@ public final class AgentMapper {
             mapBalancer(config, f, backend.get(), page).ifPresent(out::add);
         }
         for (HaproxyConfig.Stats s : stats) {
-            warn(s.origin(), "stats", "ha4j serves a stats page per balancer and every balancer already has one (or there is "
-                    + "none); '" + s.name() + "' is not served");
+            warn(s.origin(), "stats", "ha4j serves at most one stats page per balancer, each showing the whole agent, and "
+                    + "every balancer already has one; '" + s.name() + "' is not served");
         }
         return out;
     }
@@ -311,7 +323,9 @@ public final class AgentMapper {
                     return Optional.empty();
                 }
             }
-            stats.ifPresent(page -> mapStats(page, b));
+            if (stats.isPresent()) {
+                mapStats(stats.get(), b);
+            }
             return Optional.of(b.build());
         } catch (IllegalArgumentException | IllegalStateException | java.net.UnknownHostException e) {
             error(f.origin(), "frontend", "'" + f.name() + "': " + e.getMessage());
@@ -371,33 +385,53 @@ public final class AgentMapper {
         return Optional.of(first);
     }
 
-    private void mapStats(HaproxyConfig.Stats page, TcpBalancer.Builder b) {
+    /**
+     * A {@code listen} stats section becomes the balancer's admin listener, with HAProxy's meaning for each
+     * keyword: the first {@code bind} (address and port; no address is every address), {@code stats uri},
+     * {@code refresh}, {@code auth}, {@code realm}, {@code hide-version}, and {@code stats admin if TRUE|LOCALHOST}
+     * (read-only without it). The page shows every balancer and VRRP instance of the agent, whichever balancer
+     * serves it. A bind that is not loopback without {@code stats auth} is refused with a warning, and the page is
+     * served on loopback at the same port instead, unless the agent runs with
+     * {@code --stats-allow-remote-without-auth}: HAProxy would serve it, but an unauthenticated page on the network
+     * is rarely what was meant (ha4j's page can also add and remove servers), and the configuration stays valid
+     * for {@code --check} as it is for {@code haproxy -c}.
+     */
+    private void mapStats(HaproxyConfig.Stats page, TcpBalancer.Builder b) throws java.net.UnknownHostException {
         HaproxyConfig.Bind bind = page.binds().get(0);
         if (page.binds().size() > 1) {
             warn(page.origin(), "bind", "the stats page is served on the first bind only (" + bind + ")");
         }
-        boolean loopback = bind.address().map(InetAddress::isLoopbackAddress).orElse(false);
-        InetSocketAddress at = new InetSocketAddress(loopback ? bind.address().get() : InetAddress.getLoopbackAddress(), bind.port());
-        if (!loopback) {
-            warn(page.origin(), "stats enable", "ha4j's stats listener also takes admin actions (drain, disable, weight) and has "
-                    + "no authentication, so HaAgent serves it on " + at.getAddress().getHostAddress() + ":" + bind.port()
-                    + " instead of " + bind + "; reach it through an SSH tunnel or an authenticating proxy");
-        }
-        if (loopback && page.admin().isEmpty()) {
-            warn(page.origin(), "stats enable", "without 'stats admin' HAProxy's page is read-only; ha4j's also takes admin "
-                    + "actions (drain, disable, weight), from loopback only");
-        }
-        if (!page.auth().isEmpty()) {
-            warn(page.origin(), "stats auth", "ha4j's stats listener has no authentication; it is only served on loopback");
-        }
-        if (!page.uri().equals("/stats")) {
-            warn(page.origin(), "stats uri", "ha4j serves the page at /stats (JSON at /stats.json, Prometheus at /metrics), not "
-                    + page.uri());
-        }
-        if (page.refresh().isPresent() || page.realm().isPresent() || page.hideVersion()) {
-            warn(page.origin(), "stats", "refresh, realm and hide-version do not apply to ha4j's stats page; ignored");
+        InetSocketAddress at = new InetSocketAddress(bind.address().orElse(InetAddress.getByAddress(new byte[4])), bind.port());
+        boolean loopback = at.getAddress().isLoopbackAddress();
+        if (!loopback && page.auth().isEmpty()) {
+            if (statsAllowRemoteWithoutAuth) {
+                b.adminAllowRemoteWithoutAuth();
+            } else {
+                InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), bind.port());
+                warn(page.origin(), "stats enable", "the stats page of '" + page.name() + "' has no 'stats auth', so HaAgent "
+                        + "refuses to serve it on " + bind + " where anyone who can reach it could read the pool"
+                        + (page.admin().isEmpty() ? "" : " and drain, disable or remove servers") + ", and serves it on "
+                        + local.getAddress().getHostAddress() + ":" + bind.port() + " instead of " + bind + ". Add 'stats auth USER:PASSWORD', or run "
+                        + "ha-agent with --stats-allow-remote-without-auth if a firewall guards it");
+                at = local;
+            }
         }
         b.adminAddress(at);
+        b.adminUri(page.uri());
+        page.refresh().ifPresent(b::adminRefresh);
+        for (String entry : page.auth()) {
+            int colon = entry.indexOf(':');
+            b.adminUser(entry.substring(0, colon), entry.substring(colon + 1));
+        }
+        page.realm().ifPresent(b::adminRealm);
+        if (page.hideVersion()) {
+            b.adminHideVersion();
+        }
+        if (page.admin().isEmpty()) {
+            b.adminActions(false);
+        } else if (page.admin().equals(List.of("if", "LOCALHOST"))) {
+            b.adminActionsFromLoopbackOnly();
+        }
     }
 
     private void warnIgnoredTimeouts(Frontend f, Backend be) {

@@ -62,6 +62,10 @@ public final class HaAgent {
               --keepalived-conf FILE  keepalived configuration (vrrp_script, vrrp_instance, global_defs)
               --haproxy-cfg FILE      HAProxy configuration (global, defaults, frontend, backend, listen)
               --check                 validate the files and exit: 0 if valid, 1 if not (needs no root)
+              --stats-allow-remote-without-auth
+                                      serve a 'listen' stats page bound to a non-loopback address without
+                                      'stats auth' (otherwise it is served on loopback: the page can
+                                      drain and remove servers)
               --help                  this text
             At least one of --keepalived-conf and --haproxy-cfg is required.
             """;
@@ -84,7 +88,8 @@ public final class HaAgent {
     }
 
     /** The command line parsed. */
-    record Options(Optional<Path> keepalivedConf, Optional<Path> haproxyCfg, boolean check, boolean help) {
+    record Options(Optional<Path> keepalivedConf, Optional<Path> haproxyCfg, boolean check, boolean help,
+                   boolean statsAllowRemoteWithoutAuth) {
     }
 
     /** Runs the command line and returns the exit code (main passes it to {@code System.exit}). */
@@ -130,6 +135,7 @@ public final class HaAgent {
         Path haproxy = null;
         boolean check = false;
         boolean help = false;
+        boolean remoteStats = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -151,6 +157,7 @@ public final class HaAgent {
                     }
                 }
                 case "--check" -> check = true;
+                case "--stats-allow-remote-without-auth" -> remoteStats = true;
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
@@ -158,7 +165,7 @@ public final class HaAgent {
         if (!help && keepalived == null && haproxy == null) {
             throw new IllegalArgumentException("give --keepalived-conf FILE, --haproxy-cfg FILE or both");
         }
-        return new Options(Optional.ofNullable(keepalived), Optional.ofNullable(haproxy), check, help);
+        return new Options(Optional.ofNullable(keepalived), Optional.ofNullable(haproxy), check, help, remoteStats);
     }
 
     /** Parses both files and maps them to built components; empty when the files have errors. */
@@ -174,7 +181,8 @@ public final class HaAgent {
         if (diagnostics.hasErrors()) {
             return Optional.empty();
         }
-        AgentPlan plan = new AgentMapper(diagnostics, vrrpTransport).map(keepalived, haproxy);
+        AgentPlan plan = new AgentMapper(diagnostics, vrrpTransport)
+                .statsAllowRemoteWithoutAuth(options.statsAllowRemoteWithoutAuth()).map(keepalived, haproxy);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(plan);
     }
 

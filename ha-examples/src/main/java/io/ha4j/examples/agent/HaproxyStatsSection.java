@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * {@code stats} lines of a proxy section: {@code enable}, {@code uri}, {@code refresh}, {@code auth},
  * {@code admin}, {@code realm}, {@code hide-version}; layout options are warnings, runtime-socket ones errors.
+ * {@code stats admin} takes the two conditions HAProxy's configurations use for it, {@code if TRUE} and
+ * {@code if LOCALHOST}; any other ACL is an error, since ha4j has no ACL engine to evaluate it.
  */
 final class HaproxyStatsSection {
 
@@ -51,10 +53,12 @@ final class HaproxyStatsSection {
                 }
             }
             case "admin" -> {
-                if (a.size() < 3 || !(a.get(1).equals("if") || a.get(1).equals("unless"))) {
-                    diagnostics.error(line.file(), line.line(), keyword, "is 'stats admin if CONDITION'");
-                } else {
+                if (a.size() == 3 && a.get(1).equals("if") && (a.get(2).equals("TRUE") || a.get(2).equals("LOCALHOST"))) {
                     p.statsAdmin = List.copyOf(a.subList(1, a.size()));
+                } else {
+                    diagnostics.error(line.file(), line.line(), keyword, "ha4j supports 'stats admin if TRUE' (actions from "
+                            + "every client that passes 'stats auth') and 'stats admin if LOCALHOST' (from loopback clients "
+                            + "only); 'stats " + String.join(" ", a) + "' is not supported");
                 }
             }
             case "realm" -> {

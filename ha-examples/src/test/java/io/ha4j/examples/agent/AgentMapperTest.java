@@ -109,8 +109,10 @@ class AgentMapperTest {
         Diagnostic script = d.warnings().stream().filter(w -> w.keyword().equals("vrrp_script")).findFirst().orElseThrow();
         assertTrue(script.message().contains("no haproxy process runs"), script.message());
         Diagnostic stats = d.warnings().stream().filter(w -> w.keyword().equals("stats enable")).findFirst().orElseThrow();
-        assertTrue(stats.message().contains("127.0.0.1:9000 instead of *:9000"), stats.message());
-        assertTrue(d.warnings().stream().anyMatch(w -> w.keyword().equals("stats uri")), TestFiles.dump(d));
+        assertTrue(stats.message().contains("127.0.0.1:9000 instead of *:9000") && stats.message().contains("no 'stats auth'")
+                && stats.message().contains("--stats-allow-remote-without-auth"), stats.message());
+        assertTrue(d.warnings().stream().noneMatch(w -> w.keyword().startsWith("stats ") && !w.keyword().equals("stats enable")),
+                "uri, realm and hide-version are honoured now: " + TestFiles.dump(d));
     }
 
     @Test
