@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -108,6 +109,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int RX_QUEUE_SLOTS = 16;
+    private static final Duration FOREVER = Duration.ofDays(100);
+    /** Beyond Master_Down_Interval, how long close() waits for the scheduler to run the release it is due. */
+    private static final long HANDOVER_WAIT_MARGIN_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final VrrpConfig config;
     private final String name;
@@ -139,6 +143,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     private RateLimitedLog rateLimitedLog;
     private ScheduledTask timer;
     private long timerDeadline = VrrpStateMachine.NONE;
+    /** Set once the protocol is off for good: the end of {@link #close()}'s handover, not its start. */
+    private volatile boolean protocolStopped;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final VrrpLeadership leadership = new VrrpLeadership(() -> clock);
 
     private VrrpInstance(VrrpConfig config) {
@@ -263,9 +270,33 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         lifecycle.close();
     }
 
-    /** Released by the lifecycle before the transport: priority 0 and VIP removal by a master, timers off. */
+    /**
+     * Released by the lifecycle before the transport. A master hands over make-before-break: priority 0 at once, the
+     * VIPs kept (transport and timers still running) until the new master is heard or Master_Down_Interval passes,
+     * then removed. That needs a clock that moves on its own while this thread waits, and a thread other than the
+     * scheduler's; otherwise (a {@code ManualScheduler} in tests, {@code close()} from a listener) the stop is at once:
+     * priority 0 and the VIPs removed, as keepalived does.
+     */
     private void stopProtocol() {
+        long waitNs = 0;
+        if (clock == Clock.system() && !scheduler.inSchedulerThread()) {
+            synchronized (lock) {
+                machine.beginShutdown("closed", clock.nanoTime());
+                if (machine.state() != VrrpState.STOP) {
+                    waitNs = machine.masterDownIntervalNs() + HANDOVER_WAIT_MARGIN_NS;
+                    rearm();
+                }
+            }
+        }
+        if (waitNs > 0) {
+            try {
+                stopped.await(waitNs, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop at once below
+            }
+        }
         synchronized (lock) {
+            protocolStopped = true;
             machine.shutdown("closed", clock.nanoTime());
             if (timer != null) {
                 timer.cancel();
@@ -293,9 +324,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         return config.virtualRouterId();
     }
 
-    /** The configured priority (keepalived's {@code priority}). */
+    /** The base priority: the configured one (keepalived's {@code priority}) or the last {@link #setPriority}. */
     public int priority() {
-        return config.priority();
+        return tracking.basePriority();
     }
 
     /** The priority after tracking weights; the configured one before start. */
@@ -303,6 +334,78 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         synchronized (lock) {
             return machine == null ? config.priority() : machine.effectivePriority();
         }
+    }
+
+    /**
+     * Hands mastership over on purpose (maintenance, a rolling upgrade), make-before-break: a master sends a
+     * priority-0 advert at once, so that the best backup (ha4j, keepalived or FRR) takes over after its Skew_Time, and
+     * becomes BACKUP, but keeps its VIPs and keeps answering for them until it hears the new master; then it removes
+     * them and {@link VrrpListener#onHandoverCompleted} says so. If no other router takes over within
+     * Master_Down_Interval it becomes master again (the VIPs are never left unserved) and the listeners get
+     * {@code onMaster}.
+     *
+     * <p>For {@code hold} afterwards this router does not preempt the new master whatever its priority (keepalived
+     * would need {@code nopreempt} and a reload); it still takes over when the master disappears. {@link Duration#ZERO}:
+     * no hold (a higher-priority router preempts back after Master_Down_Interval); a negative or very long
+     * ({@code >= 100 days}) hold lasts until {@link #endStepDown()}. A backup told to step down only gets the hold.
+     *
+     * <p>Callable from any thread; returns at once, the work runs on the scheduler thread, listeners as usual.
+     *
+     * @throws IllegalStateException when the instance is not started or is closed
+     */
+    public void stepDown(Duration hold) {
+        Objects.requireNonNull(hold, "hold");
+        long holdNs = hold.isNegative() || hold.compareTo(FOREVER) >= 0 ? Long.MAX_VALUE : hold.toNanos();
+        onScheduler("stepDown", () -> machine.stepDown("step-down", holdNs, clock.nanoTime()));
+    }
+
+    /** Ends a {@link #stepDown} hold now: from the next advert this router preempts as configured. Any thread. */
+    public void endStepDown() {
+        onScheduler("endStepDown", () -> machine.endStepDown());
+    }
+
+    /**
+     * Changes the base priority at runtime (keepalived needs a reload): in [1, 254]; the effective priority is
+     * recomputed with the tracking weights at once. A master's next advert carries it, so a backup with a higher
+     * priority and {@code preempt} takes over (make-before-break on both sides); a backup raised above the master
+     * preempts within Master_Down_Interval. An address owner (configured priority 255) cannot change.
+     *
+     * <p>Callable from any thread; {@link #priority()} reflects the new value at once, the election on the scheduler
+     * thread.
+     *
+     * @throws IllegalArgumentException when {@code priority} is out of [1, 254]
+     * @throws IllegalStateException for an address owner, or when the instance is closed
+     */
+    public void setPriority(int priority) {
+        Validation.inRange("priority", priority, 1, 254);
+        if (config.priority() == 255) {
+            throw new IllegalStateException("VRRP instance '" + name + "' is the address owner (priority 255); its"
+                    + " priority cannot change");
+        }
+        if (lifecycle.isClosed()) {
+            throw new IllegalStateException("VRRP instance '" + name + "' is closed");
+        }
+        tracking.basePriority(priority);
+        onTrackingChanged();
+    }
+
+    private void onScheduler(String what, Runnable work) {
+        if (lifecycle.state() != ComponentLifecycle.State.STARTED || scheduler == null) {
+            throw new IllegalStateException("VRRP instance '" + name + "' is not running; " + what + " needs a started instance");
+        }
+        scheduler.execute(() -> {
+            synchronized (lock) {
+                if (protocolStopped || machine == null) {
+                    return;
+                }
+                work.run();
+                if (syncGroup != null) {
+                    syncGroup.faultsChanged(clock.nanoTime());
+                } else {
+                    rearm();
+                }
+            }
+        });
     }
 
     public int version() {
@@ -426,7 +529,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
 
     /** Called by the sync group with the shared lock held, after it drove this machine. */
     void rearm() {
-        if (lifecycle.isClosed() || machine == null) {
+        if (protocolStopped || machine == null) {
             return;
         }
         long next = machine.nextDeadline();
@@ -462,7 +565,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         synchronized (lock) {
             timer = null;
             timerDeadline = VrrpStateMachine.NONE;
-            if (lifecycle.isClosed()) {
+            if (protocolStopped) {
                 return;
             }
             machine.doWork(clock.nanoTime());
@@ -479,7 +582,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
             return;
         }
         synchronized (lock) {
-            if (lifecycle.isClosed()) {
+            if (protocolStopped) {
                 return;
             }
             tracking.apply(machine, clock.nanoTime());
@@ -496,7 +599,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
             return;
         }
         synchronized (lock) {
-            if (lifecycle.isClosed() || machine == null || machine.state() != VrrpState.MASTER) {
+            if (protocolStopped || machine == null || machine.state() != VrrpState.MASTER) {
                 return;
             }
             LOG.warn("VRRP instance '{}': VIP {} was removed by someone else while MASTER; leaving MASTER", name, address);
@@ -510,7 +613,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     private void onPacket(ByteBuffer payload, ReceivedPacket metadata) {
         if (scheduler.inSchedulerThread()) {
             synchronized (lock) {
-                if (lifecycle.isClosed()) {
+                if (protocolStopped) {
                     return;
                 }
                 receive(payload, payload.position(), payload.remaining(), metadata);
@@ -525,7 +628,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         synchronized (lock) {
             RxQueue.Slot slot;
             while ((slot = rxQueue.peek()) != null) {
-                if (!lifecycle.isClosed()) {
+                if (!protocolStopped) {
                     receive(slot.buffer, 0, slot.length, slot.metadata);
                 }
                 rxQueue.release();
@@ -602,6 +705,14 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         }
 
         @Override
+        public void vipsReleased(boolean newMasterHeard) {
+            counters.countHandover(newMasterHeard);
+            LOG.info("VRRP instance '{}': handover complete, VIPs released ({})", name,
+                    newMasterHeard ? "the new master was heard" : "no new master heard");
+            listeners.forEach(l -> l.onHandoverCompleted(VrrpInstance.this, newMasterHeard));
+        }
+
+        @Override
         public void answerSuppressed(int priority) {
             counters.countAnswerSuppressed();
             rateLimitedLog.warn(answerLogKey, "VRRP instance '{}': not answering more than one lower-priority or"
@@ -623,6 +734,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
             listeners.forEach(l -> l.stateChanged(VrrpInstance.this, from, to, reason));
             if (syncGroup != null) {
                 syncGroup.memberChanged(VrrpInstance.this, from, to, reason, now);
+            }
+            if (to == VrrpState.STOP) {
+                stopped.countDown();
             }
         }
     }
