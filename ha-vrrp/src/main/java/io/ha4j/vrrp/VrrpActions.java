@@ -16,6 +16,12 @@ interface VrrpActions {
     void removeVips();
 
     /**
+     * The VIPs will be removed shortly ({@code handoverLinger} after the new master was heard, or just before a
+     * removal without a choice): tell whoever uses them ({@code VipManager.releasing}) while they still work.
+     */
+    void vipsLeaving();
+
+    /**
      * After a planned move (stop, step-down, preemption) the VIPs kept meanwhile were removed: the handover is
      * complete. {@code newMasterHeard}: a new master's advert was heard; false when Master_Down_Interval passed
      * without one, or the wait was cut short.

@@ -145,6 +145,8 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     private long timerDeadline = VrrpStateMachine.NONE;
     /** Set once the protocol is off for good: the end of {@link #close()}'s handover, not its start. */
     private volatile boolean protocolStopped;
+    /** {@link VrrpActions#vipsLeaving} told the VIP manager's listeners already (lock held). */
+    private boolean leavingAnnounced;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final VrrpLeadership leadership = new VrrpLeadership(() -> clock);
 
@@ -283,7 +285,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
             synchronized (lock) {
                 machine.beginShutdown("closed", clock.nanoTime());
                 if (machine.state() != VrrpState.STOP) {
-                    waitNs = machine.masterDownIntervalNs() + HANDOVER_WAIT_MARGIN_NS;
+                    waitNs = machine.masterDownIntervalNs() + config.handoverLinger().toNanos() + HANDOVER_WAIT_MARGIN_NS;
                     rearm();
                 }
             }
@@ -680,7 +682,19 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         }
 
         @Override
+        public void vipsLeaving() {
+            leavingAnnounced = true;
+            for (VirtualAddress vip : config.virtualAddresses()) {
+                vipManager.releasing(vip);
+            }
+        }
+
+        @Override
         public void removeVips() {
+            if (!leavingAnnounced) {
+                vipsLeaving(); // leaving without a choice: tell the balancer all the same, just before
+            }
+            leavingAnnounced = false;
             for (VirtualAddress vip : config.virtualAddresses()) {
                 try {
                     vipManager.remove(vip);
@@ -754,6 +768,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
      */
     public static final class Builder {
         private static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
+        private static final Duration DEFAULT_HANDOVER_LINGER = Duration.ofNanos(VrrpStateMachine.DEFAULT_HANDOVER_LINGER_NS);
 
         private final String name;
         private String interfaceName;
@@ -779,6 +794,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
         private final List<Tracking.TrackedInterface> trackedInterfaces = new ArrayList<>();
         private VrrpTransport.Factory transportFactory;
         private VipManager vipManager;
+        private Duration handoverLingerOpt;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -1025,6 +1041,20 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
             return this;
         }
 
+        /**
+         * On a planned move (stop, step-down, preemption), how long this node keeps its VIPs after it heard the new
+         * master, in [0s, 10s]; default 300 ms. No keepalived equivalent (keepalived removes them at once). At the
+         * start of it the VIP manager's listeners are told ({@link io.ha4j.core.VipListener#onAddressReleasing}): a
+         * balancer ends the connections that arrived on the VIPs while their FIN can still leave, so keep the
+         * balancer's drain below this. Both routers answer for the VIPs meanwhile; the new master already announced
+         * them.
+         */
+        public Builder handoverLinger(Duration linger) {
+            Validation.setOnce("handoverLinger", this.handoverLingerOpt);
+            this.handoverLingerOpt = Validation.inRange("handoverLinger", linger, Duration.ZERO, Duration.ofSeconds(10));
+            return this;
+        }
+
         /** The VIP manager to use when the cluster has none. */
         public Builder vipManager(VipManager manager) {
             Validation.setOnce("vipManager", this.vipManager);
@@ -1120,7 +1150,8 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
                     garpMasterRefreshOpt != null ? garpMasterRefreshOpt : Duration.ZERO,
                     garpMasterRefreshRepeatOpt != null ? garpMasterRefreshRepeatOpt : 1,
                     lowerPrioNoAdvertOpt != null && lowerPrioNoAdvertOpt, trackedChecks, interfaces,
-                    transportFactory != null ? transportFactory : RawSocketTransport.factory(), vipManager);
+                    transportFactory != null ? transportFactory : RawSocketTransport.factory(), vipManager,
+                    handoverLingerOpt != null ? handoverLingerOpt : DEFAULT_HANDOVER_LINGER);
         }
     }
 }

@@ -28,7 +28,7 @@ package io.ha4j.vrrp;
  * <p><b>Planned moves are make-before-break</b> (see ha-vrrp/README.md, "Planned handover", for the timeline). A
  * master that leaves on purpose &mdash; {@link #beginShutdown}, {@link #stepDown}, or a higher-priority (or equal
  * priority, higher address) master heard while MASTER &mdash; keeps its VIPs, and so keeps answering for them, until
- * the new master has been heard plus {@link #HANDOVER_LINGER_NS} (time for its gratuitous ARP / NA to reach the
+ * the new master has been heard plus {@code handoverLinger} (time for its gratuitous ARP / NA to reach the
  * segment), or until Master_Down_Interval has passed when nobody takes over; only then are they removed and
  * {@link VrrpActions#vipsReleased} reports it. While it holds them it sends no advert, so an RFC 5798 peer that got
  * its priority 0 takes over after Skew_Time exactly as before. A new master adds its VIPs and sends its gratuitous
@@ -46,13 +46,8 @@ final class VrrpStateMachine {
 
     private static final int DOWN_TIMER_ADVERTS = 3;
 
-    /**
-     * How long a leaving master keeps its VIPs after it heard the new master: the new master's gratuitous ARP / NA
-     * left before its advert (or, for keepalived, right after it), and this covers the time for neighbours to apply
-     * it and for packets already sent to our MAC to arrive. Short, because while both hold the address an ARP
-     * request gets two answers.
-     */
-    static final long HANDOVER_LINGER_NS = 50_000_000L;
+    /** The default {@code handoverLinger}: see {@link VrrpInstance.Builder#handoverLinger}. */
+    static final long DEFAULT_HANDOVER_LINGER_NS = 300_000_000L;
 
     private final VrrpActions actions;
     private final int version;
@@ -66,6 +61,7 @@ final class VrrpStateMachine {
     private final long garpRefreshNs;
     private final int garpRefreshRepeat;
     private final boolean lowerPrioNoAdvert;
+    private final long handoverLingerNs;
 
     private final byte[] primaryAddress = new byte[16];
     private int primaryAddressLength;
@@ -89,6 +85,8 @@ final class VrrpStateMachine {
     private boolean holdingVips;
     private long releaseDeadline = NONE;
     private boolean newMasterHeard;
+    /** {@link VrrpActions#vipsLeaving} was called for the VIPs held now. */
+    private boolean leaving;
     /** {@link #beginShutdown} is waiting for the handover before STOP. */
     private String stopReason;
     /** Step-down: no preemption while set and before {@link #noPreemptUntil} (NONE: until {@link #endStepDown}). */
@@ -108,6 +106,7 @@ final class VrrpStateMachine {
         this.garpRefreshNs = config.garpMasterRefresh().toNanos();
         this.garpRefreshRepeat = config.garpMasterRefreshRepeat();
         this.lowerPrioNoAdvert = config.lowerPrioNoAdvert();
+        this.handoverLingerNs = config.handoverLinger().toNanos();
         this.effectivePriority = config.priority();
         this.masterAdverIntervalCs = advertIntervalCs;
     }
@@ -178,7 +177,11 @@ final class VrrpStateMachine {
             return;
         }
         if (holdingVips && now >= releaseDeadline) {
-            releaseHeldVips();
+            if (leaving) {
+                releaseHeldVips();
+            } else {
+                startLeaving(now); // Master_Down_Interval passed without a new master
+            }
             return;
         }
         if (state == VrrpState.MASTER) {
@@ -298,7 +301,7 @@ final class VrrpStateMachine {
     /**
      * Graceful stop, make-before-break: a master sends priority 0 at once (an RFC 5798 backup takes over after
      * Skew_Time) but keeps its VIPs, sending nothing more, until it hears the new master (plus
-     * {@link #HANDOVER_LINGER_NS}) or Master_Down_Interval passes; then it removes them and goes to STOP. A backup
+     * {@code handoverLinger}) or Master_Down_Interval passes; then it removes them and goes to STOP. A backup
      * still holding VIPs from a step-down goes to STOP when they are released; any other state goes to STOP at once.
      * {@link #state()} is STOP when the stop is complete.
      */
@@ -321,7 +324,7 @@ final class VrrpStateMachine {
 
     /**
      * Step-down: a master sends priority 0 and becomes BACKUP at once, keeping its VIPs until the new master is heard
-     * (plus {@link #HANDOVER_LINGER_NS}); if no other router takes over within Master_Down_Interval it becomes master
+     * (plus {@code handoverLinger}); if no other router takes over within Master_Down_Interval it becomes master
      * again, so the VIPs are never unserved. For {@code holdNs} (0: not at all, {@link Long#MAX_VALUE}: until
      * {@link #endStepDown}) it does not preempt a lower-priority master, whatever its priority; a backup told to step
      * down only gets that hold.
@@ -366,6 +369,7 @@ final class VrrpStateMachine {
     private void hold(long now, long releaseIn, boolean heard) {
         holdingVips = true;
         newMasterHeard = false;
+        leaving = false;
         releaseDeadline = now + releaseIn;
         if (heard) {
             heardNewMaster(now);
@@ -374,12 +378,25 @@ final class VrrpStateMachine {
 
     private void heardNewMaster(long now) {
         newMasterHeard = true;
-        releaseDeadline = Math.min(releaseDeadline, now + HANDOVER_LINGER_NS);
+        if (!leaving) {
+            startLeaving(now);
+        }
+    }
+
+    /** Tells the VIPs' users, then keeps the VIPs {@code handoverLinger} longer. */
+    private void startLeaving(long now) {
+        leaving = true;
+        actions.vipsLeaving();
+        releaseDeadline = now + handoverLingerNs;
     }
 
     private void releaseHeldVips() {
         boolean heard = newMasterHeard;
+        if (!leaving) {
+            actions.vipsLeaving();
+        }
         holdingVips = false;
+        leaving = false;
         releaseDeadline = NONE;
         newMasterHeard = false;
         actions.removeVips();
@@ -460,6 +477,7 @@ final class VrrpStateMachine {
         downDeadline = NONE;
         lastAnswer = NONE;
         holdingVips = false;
+        leaving = false;
         releaseDeadline = NONE;
         newMasterHeard = false;
         // make-before-break: the segment learns the VIPs are here before the old master hears the advert and lets go

@@ -18,7 +18,7 @@ class PlannedHandoverTest {
     private static final long MS = 1_000_000L;
     private static final long S = 1_000 * MS;
     private static final long T0 = 1_000 * MS;
-    private static final long LINGER = VrrpStateMachine.HANDOVER_LINGER_NS;
+    private static final long LINGER = VrrpStateMachine.DEFAULT_HANDOVER_LINGER_NS;
     private static final byte[] OURS = {(byte) 198, 18, 0, 2};
     private static final byte[] PEER = {(byte) 198, 18, 0, 3};
 
@@ -45,7 +45,8 @@ class PlannedHandoverTest {
         m.doWork(takeOver - 1);
         assertEquals(List.of(), actions.take(), "no advert and no release while waiting");
         m.onAdvert(100, 100, PEER, 4, takeOver);
-        assertEquals(List.of(), actions.take(), "a stopping master neither answers nor competes with a lower priority");
+        assertEquals(List.of("leaving"), actions.take(),
+                "the VIPs' users are told; a stopping master neither answers nor competes with a lower priority");
         assertEquals(takeOver + LINGER, m.nextDeadline());
         m.doWork(takeOver + LINGER - 1);
         assertEquals(List.of(), actions.take(), "the VIPs are kept while the new master's GARP reaches the segment");
@@ -64,6 +65,8 @@ class PlannedHandoverTest {
         m.doWork(t + mdi - 1);
         assertEquals(VrrpState.MASTER, m.state(), "still answering for the VIPs");
         m.doWork(t + mdi);
+        assertEquals(List.of("leaving"), actions.take(), "nobody took over: the VIPs' users are told");
+        m.doWork(t + mdi + LINGER);
         assertEquals(List.of("remove-vips", "released (none heard)", "state MASTER->STOP"), actions.take());
     }
 
@@ -73,7 +76,7 @@ class PlannedHandoverTest {
         m.beginShutdown("closed", T0 + 10 * S);
         actions.take();
         m.shutdown("closed", T0 + 10 * S + MS);
-        assertEquals(List.of("remove-vips", "released (none heard)", "state MASTER->STOP"), actions.take(),
+        assertEquals(List.of("leaving", "remove-vips", "released (none heard)", "state MASTER->STOP"), actions.take(),
                 "no second priority 0");
     }
 
@@ -86,6 +89,7 @@ class PlannedHandoverTest {
         assertTrue(m.handingOver());
         long heard = t + 600 * MS;
         m.onAdvert(100, 100, PEER, 4, heard);
+        assertEquals(List.of("leaving"), actions.take());
         m.doWork(heard + LINGER);
         assertEquals(List.of("remove-vips", "released (new master heard)"), actions.take());
         assertFalse(m.handingOver());
@@ -144,7 +148,8 @@ class PlannedHandoverTest {
         VrrpStateMachine m = master(100);
         long t = m.advertDeadline() - 100 * MS;
         m.onAdvert(200, 100, PEER, 4, t);
-        assertEquals(List.of("state MASTER->BACKUP"), actions.take(), "the returning master already announced itself");
+        assertEquals(List.of("state MASTER->BACKUP", "leaving"), actions.take(),
+                "no priority 0: the returning master already announced itself");
         m.doWork(t + LINGER - 1);
         assertEquals(List.of(), actions.take());
         m.doWork(t + LINGER);
@@ -170,7 +175,7 @@ class PlannedHandoverTest {
         m.stepDown("step-down", 0, t);
         actions.take();
         m.fault(VrrpStateMachine.FAULT_TRACKING, true, "link down", t + 100 * MS);
-        assertEquals(List.of("remove-vips", "released (none heard)", "state BACKUP->FAULT"), actions.take());
+        assertEquals(List.of("leaving", "remove-vips", "released (none heard)", "state BACKUP->FAULT"), actions.take());
     }
 
     @Test
@@ -181,7 +186,8 @@ class PlannedHandoverTest {
         m.beginShutdown("closed", t + 100 * MS);
         actions.take();
         m.doWork(t + 10 * S);
-        assertEquals(List.of("remove-vips", "released (none heard)", "state BACKUP->STOP"), actions.take(),
+        m.doWork(t + 20 * S);
+        assertEquals(List.of("leaving", "remove-vips", "released (none heard)", "state BACKUP->STOP"), actions.take(),
                 "no mastership taken back while stopping");
     }
 

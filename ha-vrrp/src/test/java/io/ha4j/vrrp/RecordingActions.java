@@ -24,6 +24,11 @@ final class RecordingActions implements VrrpActions {
     }
 
     @Override
+    public void vipsLeaving() {
+        log.add("leaving");
+    }
+
+    @Override
     public void vipsReleased(boolean newMasterHeard) {
         log.add(newMasterHeard ? "released (new master heard)" : "released (none heard)");
     }

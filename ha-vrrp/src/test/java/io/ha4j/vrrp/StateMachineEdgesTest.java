@@ -59,8 +59,8 @@ class StateMachineEdgesTest {
         actions.take();
         m.onAdvert(100, 100, HIGHER, 4, t);
         assertEquals(VrrpState.BACKUP, m.state(), "equal priority, higher address: we yield");
-        assertEquals(List.of("state MASTER->BACKUP"), actions.take());
-        m.doWork(t + VrrpStateMachine.HANDOVER_LINGER_NS);
+        assertEquals(List.of("state MASTER->BACKUP", "leaving"), actions.take());
+        m.doWork(t + VrrpStateMachine.DEFAULT_HANDOVER_LINGER_NS);
         assertEquals(List.of("remove-vips", "released (new master heard)"), actions.take(), "and let the VIPs go");
         VrrpStateMachine v6 = master(100, c -> { });
         byte[] longer = new byte[16];
