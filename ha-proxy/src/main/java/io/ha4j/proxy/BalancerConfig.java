@@ -43,7 +43,8 @@ record BalancerConfig(
         int adminMaxConnections,
         boolean logConnections,
         Duration drainTimeout,
-        boolean allBackups) {
+        boolean allBackups,
+        long vipLeaveDrainNanos) {
 
     BalancerConfig {
         frontends = List.copyOf(frontends);
