@@ -23,7 +23,9 @@ package io.ha4j.vrrp;
  * one such answer per {@code Advertisement_Interval}; further ones in that interval are not sent and reported through
  * {@link VrrpActions#answerSuppressed}. So whatever arrives, a master sends at most two adverts per interval (its timer
  * and one answer), plus one when its state changes. A single stopping or lower-priority master is still answered at
- * once; a host flooding such adverts gets no more than that.
+ * once; a host flooding such adverts gets no more than that. The answer to a lower-priority master comes with a
+ * gratuitous ARP / NA burst: two masters at once (a backup that took over while a higher one was also taking over)
+ * have both announced the VIPs, and the one that yields must not leave neighbours pointing at it.
  *
  * <p><b>Planned moves are make-before-break</b> (see ha-vrrp/README.md, "Planned handover", for the timeline). A
  * master that leaves on purpose &mdash; {@link #beginShutdown}, {@link #stepDown}, or a higher-priority (or equal
@@ -454,8 +456,12 @@ final class VrrpStateMachine {
             leaveMasterHolding(now, true, priority > ours ? "higher priority advert (" + priority + " > " + ours + ")"
                     : "equal priority advert from a higher address");
         } else if (!lowerPrioNoAdvert) {
-            // RFC 9568 / keepalived: answer a lower-priority master at once to force the election
-            answer(priority, now);
+            // RFC 9568 / keepalived: answer a lower-priority master at once to force the election, and announce the
+            // VIPs again (keepalived's garp_lower_prio_repeat): that master may have announced them, and when it
+            // lets go of them neighbours must not be left pointing at it
+            if (answer(priority, now)) {
+                actions.announce(garpRepeat);
+            }
         }
     }
 

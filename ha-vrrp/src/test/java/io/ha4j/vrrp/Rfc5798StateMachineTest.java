@@ -234,7 +234,8 @@ class Rfc5798StateMachineTest {
 
     /**
      * §6.4.3: "else (lower priority, or equal priority and lower address): Discard the ADVERTISEMENT". keepalived and
-     * RFC 9568 answer with an advert at once; {@code lower_prio_no_advert} restores the plain discard.
+     * RFC 9568 answer with an advert at once, and a gratuitous ARP burst (keepalived's garp_lower_prio_repeat: the other
+     * master may have announced the VIPs); {@code lower_prio_no_advert} restores the plain discard.
      */
     @Test
     void master_lowerPriorityOrLowerAddress_staysMasterAndAnswers() {
@@ -243,7 +244,7 @@ class Rfc5798StateMachineTest {
         m.onAdvert(100, 100, LOWER, 4, t);
         m.onAdvert(99, 100, HIGHER, 4, t + 1000 * MS); // one answer per advert interval (never packet for packet)
         assertEquals(VrrpState.MASTER, m.state());
-        assertEquals(List.of("advert 100", "advert 100"), actions.take());
+        assertEquals(List.of("advert 100", "garp 5", "advert 100", "garp 5"), actions.take());
 
         VrrpStateMachine quiet = machine(100, c -> c.lowerPrioNoAdvert(true));
         quiet.start(T0);

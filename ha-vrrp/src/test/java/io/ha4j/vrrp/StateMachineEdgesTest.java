@@ -53,7 +53,7 @@ class StateMachineEdgesTest {
         long t = m.advertDeadline() - 1;
         m.onAdvert(100, 100, LOWER, 4, t);
         assertEquals(VrrpState.MASTER, m.state(), "equal priority, lower address: we stay");
-        assertEquals(List.of("advert 100"), actions.take(), "and answer at once");
+        assertEquals(List.of("advert 100", "garp 5"), actions.take(), "and answer at once, announcing the VIPs again");
         m.onAdvert(100, 100, OURS, 4, t);
         assertEquals(VrrpState.MASTER, m.state(), "equal priority, same address: not a higher address");
         actions.take();
