@@ -76,8 +76,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Lifecycle</b> (ha4j's {@code ComponentLifecycle}). Start once (through {@link io.ha4j.core.HaCluster} or
  * {@link #start(ComponentContext)}); at start the configured VIPs still on the interface (left by a crashed run) are
  * removed first; a start that fails releases what it acquired and leaves the instance closed. {@link #close()} is
- * idempotent: a master sends a priority-0 advert and removes its VIPs, then the transport is closed. A crashed
- * process cannot do that; the next start cleans up.
+ * idempotent: a master sends a priority-0 advert and hands its VIPs over make-before-break (kept until the new master
+ * is heard plus {@link Builder#handoverLinger}, or Master_Down_Interval passes; see {@link #stepDown}), then the
+ * transport is closed. A crashed process cannot do that; the next start cleans up.
+ *
+ * <p><b>Runtime control.</b> {@link #stepDown}, {@link #endStepDown} and {@link #setPriority} let a host move
+ * mastership on purpose (maintenance, a rolling upgrade) without a reload; {@link VrrpListener#onHandoverCompleted}
+ * says when a planned move is complete. The timeline of every planned move is in ha-vrrp's README ("Planned
+ * handover").
  *
  * <p><b>Tracking.</b> Effective priority = priority + the weights of tracked checks and interfaces (a positive
  * weight counts while up, a negative one while down, {@code reverse} swaps up and down), clamped to [1, 254];
@@ -264,8 +270,12 @@ public final class VrrpInstance implements HaComponent, LeaderElection {
     }
 
     /**
-     * Stops: a master sends priority 0 and removes its VIPs; listeners get {@link VrrpListener#onStopped}; the
-     * transport is closed. Idempotent, callable from any thread.
+     * Stops: a master sends priority 0 and keeps its VIPs until it hears the new master (plus
+     * {@link Builder#handoverLinger}) or Master_Down_Interval passes, then removes them; listeners get
+     * {@link VrrpListener#onHandoverCompleted} and {@link VrrpListener#onStopped}; the transport is closed. Blocks for
+     * that handover, at most Master_Down_Interval + the linger + 0.5 s; called on the scheduler thread (from a
+     * listener) or with a clock that only a test moves, it stops at once instead (priority 0 and the VIPs removed, as
+     * keepalived). Idempotent, callable from any thread.
      */
     @Override
     public void close() {
