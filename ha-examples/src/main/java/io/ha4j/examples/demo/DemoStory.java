@@ -17,8 +17,10 @@ import java.util.Optional;
  *       named;</li>
  *   <li>the apiserver serving the watch shuts down ({@code /readyz} 503) and stops: it leaves every balancer's
  *       pool and the watch resumes on another apiserver;</li>
- *   <li>the crashed node comes back: with preemption it takes the VIP back, with {@code --nopreempt} it
- *       stays backup.</li>
+ *   <li>the crashed node comes back: with preemption it takes the VIP back, make-before-break (the old master
+ *       keeps the VIP until it hears the new one, and its balancer ends the client connections that arrived on the
+ *       VIP, so the watch ends at once and resumes on the new master: the demo prints how long the reconnect took);
+ *       with {@code --nopreempt} it stays backup.</li>
  * </ol>
  *
  * Every wait has a deadline; an expectation that does not hold is recorded in the outcome and the story goes
