@@ -17,9 +17,17 @@
 #   crash     cut r1's link at the bridge, then SIGKILL its router: no priority-0 advert can get out; the
 #             backups take over after Master_Down_Interval.
 #   graceful  SIGTERM r1's router: it sends priority 0 and removes the VIP; r2 takes over after Skew_Time.
+#   stepdown  ha4j on r1 only: SIGHUP r1's router, a runtime VrrpInstance.stepDown (priority 0, the VIP kept
+#             until r2 is heard as master, then released; r1 stays backup for 60 s).
+#   preempt   stop r1 gracefully, let r2 hold the VIP, start ping, then start r1 again: it preempts r2
+#             (r1 adds the VIP and announces it, then advertises; r2 releases). Measured over r1's return only.
 #   gc        ha4j only, advert interval 50 ms: r1's JVM runs with heavy allocation (GC pressure) for
 #             GC_SECONDS; counts state transitions of any router after the cluster settled (each one spurious)
 #             and reports the longest GC pause from r1's GC log and the longest ping gap.
+# Implementations (IMPLS): keepalived (all three routers), ha4j (all three), ha4j+kd (r1 ha4j, r2 and r3 keepalived:
+# keepalived takes over from a leaving ha4j master, and is preempted by a returning one), kd+ha4j (r1 keepalived, r2
+# and r3 ha4j: for preempt, keepalived takes the VIP back from a ha4j master). Scenarios an implementation cannot
+# play (stepdown needs ha4j on r1) are skipped.
 # Advert intervals: INTERVALS in seconds (1 and 0.05 by default); VRRP version VERSION (default 3, needed for
 # sub-second intervals by keepalived: `version 3`, `advert_int 0.05`).
 #
@@ -30,7 +38,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="${JAR:-$HERE/target/benchmarks.jar}"
 IMPLS="${IMPLS:-keepalived ha4j}"
 INTERVALS="${INTERVALS:-1 0.05}"
-SCENARIOS="${SCENARIOS:-crash graceful gc}"
+SCENARIOS="${SCENARIOS:-crash graceful stepdown preempt gc}"
 REPEATS="${REPEATS:-3}"
 VERSION="${VERSION:-3}"
 GC_SECONDS="${GC_SECONDS:-60}"
@@ -48,8 +56,8 @@ PRIORITIES=(0 200 150 100)
 missing=()
 [[ $EUID -eq 0 ]] || missing+=("root")
 for tool in ip ping awk; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-[[ " $IMPLS " != *" keepalived "* ]] || command -v keepalived >/dev/null 2>&1 || missing+=("keepalived")
-if [[ " $IMPLS " == *" ha4j "* || " $SCENARIOS " == *" gc "* ]]; then
+[[ "$IMPLS" != *keepalived* && "$IMPLS" != *kd* ]] || command -v keepalived >/dev/null 2>&1 || missing+=("keepalived")
+if [[ "$IMPLS" == *ha4j* || " $SCENARIOS " == *" gc "* ]]; then
   command -v "$JAVA" >/dev/null 2>&1 || missing+=("$JAVA")
   [[ -f "$JAR" ]] || missing+=("$JAR (mvn -q -o install -pl benchmarks)")
 fi
@@ -182,13 +190,34 @@ kill_victim() { # kill_victim IMPL SIGNAL: signal r1's router (keepalived: the p
   kill "-$sig" "${ROUTER_PID[1]}" 2>/dev/null
 }
 
+# router_impl IMPL INDEX: which implementation router r<INDEX> runs in topology IMPL
+router_impl() {
+  case "$1" in
+    ha4j+kd) if [[ $2 == 1 ]]; then echo ha4j; else echo keepalived; fi ;;
+    kd+ha4j) if [[ $2 == 1 ]]; then echo keepalived; else echo ha4j; fi ;;
+    *) echo "$1" ;;
+  esac
+}
+
+no_vip() { # no_vip INDEX SECONDS: until r<INDEX> no longer holds the VIP
+  local i="$1" deadline=$(($(epoch_ms) + $2 * 1000))
+  while (($(epoch_ms) < deadline)); do
+    has_vip "$i" || return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 run_failover() { # run_failover IMPL INTERVAL SCENARIO REP
   local impl="$1" interval="$2" scenario="$3" rep="$4"
+  if [[ "$scenario" == stepdown && "$(router_impl "$impl" 1)" != ha4j ]]; then
+    return 0 # keepalived has no runtime step-down
+  fi
   RUN="$WORK/$impl-$interval-$scenario-$rep"
   mkdir -p "$RUN"
   setup_net || { echo "  network setup failed" >&2; return 1; }
   local i
-  for i in 1 2 3; do start_router "$impl" "$i" "$interval"; done
+  for i in 1 2 3; do start_router "$(router_impl "$impl" "$i")" "$i" "$interval"; done
   if ! wait_vip 1 30; then
     echo "  $impl $interval $scenario #$rep: r1 never became master; log:" >&2
     tail -20 "$RUN/r1/log" >&2
@@ -196,29 +225,46 @@ run_failover() { # run_failover IMPL INTERVAL SCENARIO REP
     return 1
   fi
   sleep "$(awk -v s="$interval" 'BEGIN { v = 4 * s; if (v < 1) v = 1; print v }')"
+  local bound
+  bound="$(awk -v s="$interval" 'BEGIN { printf "%d", 4 * s + 3 }')"
+  if [[ "$scenario" == preempt ]]; then
+    # r1 leaves first (not measured), r2 holds the VIP and settles, then r1 comes back below
+    kill_victim "$(router_impl "$impl" 1)" TERM
+    wait "${ROUTER_PID[1]}" 2>/dev/null
+    if ! wait_vip 2 "$bound" || ! no_vip 1 "$bound"; then
+      echo "  $impl $interval $scenario #$rep: r2 did not take over before the measurement" >&2
+      kill_all; delete_namespaces
+      return 1
+    fi
+    sleep "$(awk -v s="$interval" 'BEGIN { v = 4 * s; if (v < 1) v = 1; print v }')"
+  fi
   ip netns exec "$C" ping -n -D -i "$PING_INTERVAL" "$VIP" > "$RUN/ping.log" 2>&1 &
   local ping_pid=$!
   PIDS+=($ping_pid)
   sleep 1
   local t0
   t0="$(epoch_ms)"
-  if [[ "$scenario" == crash ]]; then
-    ip -n "$SW" link set v1 down
-    kill_victim "$impl" KILL
-  else
-    kill_victim "$impl" TERM
+  local taken="-" to=2
+  case "$scenario" in
+    crash) ip -n "$SW" link set v1 down; kill_victim "$(router_impl "$impl" 1)" KILL ;;
+    stepdown) kill -HUP "${ROUTER_PID[1]}" ;;
+    preempt) mv "$RUN/r1" "$RUN/r1-before"; start_router "$(router_impl "$impl" 1)" 1 "$interval"; to=1 ;;
+    *) kill_victim "$(router_impl "$impl" 1)" TERM ;;
+  esac
+  if [[ "$scenario" == preempt ]]; then
+    # r1's start (a JVM for ha4j) plus Master_Down_Interval
+    if wait_vip 1 $((bound + 10)) && no_vip 2 "$bound"; then taken=$(($(epoch_ms) - t0)); fi
+  elif wait_vip 2 "$bound"; then
+    taken=$(($(epoch_ms) - t0))
   fi
-  local bound taken="-"
-  bound="$(awk -v s="$interval" 'BEGIN { printf "%d", 4 * s + 3 }')"
-  if wait_vip 2 "$bound"; then taken=$(($(epoch_ms) - t0)); fi
   sleep 1
   kill -INT "$ping_pid" 2>/dev/null
   wait "$ping_pid" 2>/dev/null
   local stats gap lost sent spacing
   stats="$(ping_stats "$RUN/ping.log")"
   read -r gap lost sent spacing <<< "$stats"
-  printf '  %-10s advert %-5ss %-8s #%d  longest reply gap %8s ms  lost %4s of %5s (pings %s ms apart)  VIP on r2 after %s ms (polled)\n' \
-    "$impl" "$interval" "$scenario" "$rep" "$gap" "$lost" "$sent" "$spacing" "$taken"
+  printf '  %-10s advert %-5ss %-8s #%d  longest reply gap %8s ms  lost %4s of %5s (pings %s ms apart)  VIP on r%d after %s ms (polled)\n' \
+    "$impl" "$interval" "$scenario" "$rep" "$gap" "$lost" "$sent" "$spacing" "$to" "$taken"
   echo "$impl $interval $scenario gap_ms $gap" >> "$RESULTS"
   echo "$impl $interval $scenario lost $lost" >> "$RESULTS"
   kill_all

@@ -23,14 +23,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * </pre>
  *
  * Every state change is printed as one line {@code STATE <from> <to> <epoch-ms> <reason>} so that the harness
- * can count transitions. SIGTERM closes the cluster: a master sends priority 0 and removes its VIP (graceful
- * stop); SIGKILL is the crash.
+ * can count transitions. SIGTERM closes the cluster: a master sends priority 0 and hands its VIP over
+ * make-before-break (graceful stop); SIGHUP is a runtime step-down ({@link VrrpInstance#stepDown}, held
+ * {@value #STEP_DOWN_HOLD_SECONDS} s); SIGKILL is the crash. A completed handover prints
+ * {@code HANDOVER <epoch-ms> heard|unheard}.
  *
  * <p>With {@code --gc-pressure-threads N}, N threads allocate as fast as they can while keeping about
  * {@code --gc-live-mb} MiB of it alive in a randomly overwritten table, so that young and mixed collections run
  * all the time: the JVM-pause scenario (keepalived's "thread timer expired" split brain, #2066).
  */
 public final class VrrpRouterMain {
+
+    static final int STEP_DOWN_HOLD_SECONDS = 60;
 
     private VrrpRouterMain() {
     }
@@ -105,6 +109,18 @@ public final class VrrpRouterMain {
                 System.out.println("STATE " + from + " " + to + " " + Instant.now().toEpochMilli() + " " + reason);
                 System.out.flush();
             }
+
+            @Override
+            public void onHandoverCompleted(VrrpInstance i, boolean newMasterHeard) {
+                System.out.println("HANDOVER " + Instant.now().toEpochMilli() + " " + (newMasterHeard ? "heard" : "unheard"));
+                System.out.flush();
+            }
+        });
+        // SIGHUP would stop the JVM by default; here it is the harness's step-down command
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            System.out.println("STEPDOWN " + Instant.now().toEpochMilli());
+            System.out.flush();
+            instance.stepDown(Duration.ofSeconds(STEP_DOWN_HOLD_SECONDS));
         });
         LinuxVipManager vips = LinuxVipManager.open();
         HaCluster cluster = HaCluster.builder().name("bench-" + o.priority).vipManager(vips).add(instance).build();

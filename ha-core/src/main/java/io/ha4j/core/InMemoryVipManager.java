@@ -80,6 +80,11 @@ public final class InMemoryVipManager implements VipManager {
     }
 
     @Override
+    public void releasing(VirtualAddress vip) {
+        listeners.forEach(l -> l.onAddressReleasing(vip));
+    }
+
+    @Override
     public void addListener(VipListener listener, Executor executor) {
         listeners.add(listener, executor);
     }

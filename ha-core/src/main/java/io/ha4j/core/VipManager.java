@@ -53,7 +53,16 @@ public interface VipManager extends AutoCloseable {
      */
     int cleanUp(Collection<VirtualAddress> expected) throws IOException;
 
-    /** Watches for addresses removed by someone else; see {@link VipListener}. */
+    /**
+     * Tells the listeners ({@link VipListener#onAddressReleasing}) that this node will remove {@code vip} shortly, on
+     * purpose; the address stays until {@link #remove}. Whoever removes an address calls this first (VRRP does, a
+     * moment before). Never fails. The default tells nobody, for a manager without listeners; both managers that ship
+     * tell theirs.
+     */
+    default void releasing(VirtualAddress vip) {
+    }
+
+    /** Watches for addresses removed by someone else and released on purpose; see {@link VipListener}. */
     void addListener(VipListener listener, Executor executor);
 
     void removeListener(VipListener listener);

@@ -198,6 +198,11 @@ public final class LinuxVipManager implements VipManager {
     }
 
     @Override
+    public void releasing(VirtualAddress vip) {
+        listeners.forEach(l -> l.onAddressReleasing(vip));
+    }
+
+    @Override
     public void addListener(VipListener listener, Executor executor) {
         listeners.add(listener, executor);
     }

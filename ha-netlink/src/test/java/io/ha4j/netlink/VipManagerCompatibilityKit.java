@@ -166,6 +166,25 @@ abstract class VipManagerCompatibilityKit {
     }
 
     @Test
+    void testReleasingTellsListenersAndLeavesTheAddressInPlace() throws Exception {
+        BlockingQueue<VirtualAddress> releasing = new LinkedBlockingQueue<>();
+        manager.addListener(new VipListener() {
+            @Override
+            public void onAddressRemoved(VirtualAddress address) {
+            }
+
+            @Override
+            public void onAddressReleasing(VirtualAddress address) {
+                releasing.add(address);
+            }
+        }, Runnable::run);
+        manager.add(vip(0));
+        manager.releasing(vip(0));
+        assertEquals(vip(0), releasing.poll(5, TimeUnit.SECONDS));
+        assertTrue(manager.isPresent(vip(0)), "releasing is a notice; the address stays until remove()");
+    }
+
+    @Test
     void testRemovedListenerIsNotCalled() throws Exception {
         BlockingQueue<VirtualAddress> removed = new LinkedBlockingQueue<>();
         BlockingQueue<VirtualAddress> control = new LinkedBlockingQueue<>();

@@ -45,7 +45,8 @@ record BalancerConfig(
         AdminPage adminPage,
         boolean logConnections,
         Duration drainTimeout,
-        boolean allBackups) {
+        boolean allBackups,
+        long vipLeaveDrainNanos) {
 
     BalancerConfig {
         frontends = List.copyOf(frontends);

@@ -16,6 +16,7 @@ import java.util.List;
  * @param bytesIn           bytes received from clients
  * @param bytesOut          bytes sent to clients
  * @param refused           clients closed at once because no server was available or every attempt failed
+ * @param closedOnVipLeave  client connections ended because the VIP they arrived on left this node (a VRRP handover)
  * @param backendsUp        backends that are up and ready
  * @param backends          one entry per backend, in declaration order
  */
@@ -31,6 +32,7 @@ public record BalancerStats(
         long bytesIn,
         long bytesOut,
         long refused,
+        long closedOnVipLeave,
         int backendsUp,
         List<BackendStats> backends) {
 

@@ -12,6 +12,8 @@ final class FrontendCounters {
     final LongAdder bytesOut = new LongAdder();
     /** Clients closed at once because no server was available (or all connect attempts failed). */
     final LongAdder refused = new LongAdder();
+    /** Client connections ended because the VIP they arrived on left this node ({@link TcpBalancer.Builder#vipLeaveDrain}). */
+    final LongAdder closedOnVipLeave = new LongAdder();
     /** Times accepting was paused because {@code maxConnections} was reached. */
     final LongAdder acceptPauses = new LongAdder();
 

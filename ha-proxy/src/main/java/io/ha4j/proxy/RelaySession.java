@@ -369,6 +369,37 @@ final class RelaySession implements Runnable {
         return connectedNanos >= 0 ? 'D' : 'C';
     }
 
+    /** Whether the client connected to {@code address} (a VIP), compared with the socket's local address. */
+    boolean arrivedOn(InetAddress address) {
+        SocketAddress local = client.localAddress();
+        return local instanceof InetSocketAddress && address.equals(((InetSocketAddress) local).getAddress());
+    }
+
+    /**
+     * The address the client connected to is leaving this node: bytes in flight keep flowing for up to
+     * {@code drainNanos}, then the session ends like a kill ('K'): what is pending is flushed and both sides get a FIN
+     * (the client's within the client-fin timeout, else a reset). Counted in {@code closedOnVipLeave} when it was still
+     * open at the deadline.
+     */
+    void vipLeaving(long drainNanos) {
+        if (!client.eventLoop().inEventLoop()) {
+            client.eventLoop().execute(() -> vipLeaving(drainNanos));
+            return;
+        }
+        if (drainNanos <= 0) {
+            endOnVipLeave();
+        } else {
+            client.eventLoop().schedule(this::endOnVipLeave, drainNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void endOnVipLeave() {
+        if (!closed) {
+            frontend.closedOnVipLeave.increment();
+            close('K', phase());
+        }
+    }
+
     /** The inactivity timer (one per session, re-armed from the time of the last read). */
     @Override
     public void run() {

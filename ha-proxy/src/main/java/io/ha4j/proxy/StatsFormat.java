@@ -40,6 +40,7 @@ final class StatsFormat {
         f.put("bytesIn", st.bytesIn());
         f.put("bytesOut", st.bytesOut());
         f.put("refused", st.refused());
+        f.put("closedOnVipLeave", st.closedOnVipLeave());
         f.put("backendsUp", st.backendsUp());
         List<Object> rows = new ArrayList<>();
         for (BackendStats s : st.backends()) {
@@ -85,6 +86,9 @@ final class StatsFormat {
         out.add(counter("ha4j_frontend_bytes_out_total", "Bytes sent to clients.", p, st.bytesOut()));
         out.add(counter("ha4j_frontend_refused_total",
                 "Clients closed at once: no server available or every connect attempt failed.", p, st.refused()));
+        out.add(counter("ha4j_frontend_closed_on_vip_leave_total",
+                "Client connections ended because the VIP they arrived on left this node (a VRRP handover).", p,
+                st.closedOnVipLeave()));
         out.add(gauge("ha4j_backend_active_servers", "Servers up, ready and of weight > 0.", p, st.backendsUp()));
         for (BackendStats s : st.backends()) {
             for (String state : STATUSES) {

@@ -56,6 +56,6 @@ final class StatsSnapshot {
         }
         return new BalancerStats(config.name(), fronts, config.balance(), transport, frontend.active.get(), frontend.maxActive.get(),
                 config.maxConnections(), frontend.total.sum(), frontend.bytesIn.sum(), frontend.bytesOut.sum(),
-                frontend.refused.sum(), up, rows);
+                frontend.refused.sum(), frontend.closedOnVipLeave.sum(), up, rows);
     }
 }

@@ -11,6 +11,8 @@ import io.ha4j.core.Phase;
 import io.ha4j.core.StatsSource;
 import io.ha4j.core.TlsOptions;
 import io.ha4j.core.internal.ComponentLifecycle;
+import io.ha4j.core.VipListener;
+import io.ha4j.core.VirtualAddress;
 import io.ha4j.core.internal.Validation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -127,6 +129,17 @@ public final class TcpBalancer implements HaComponent, StatsSource {
     private Bootstrap backendBootstrap;
     private Channel adminChannel;
     private volatile List<InetSocketAddress> bound = List.of();
+    private final VipListener vipListener = new VipListener() {
+        @Override
+        public void onAddressRemoved(VirtualAddress address) {
+            vipLeft(address);
+        }
+
+        @Override
+        public void onAddressReleasing(VirtualAddress address) {
+            vipLeft(address);
+        }
+    };
 
     /** The validated settings this balancer was built with (tests read its defaults here). */
     BalancerConfig config() {
@@ -231,10 +244,29 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         if (config.adminAddress() != null) {
             adminChannel = AdminHandler.bind(this, config, group, transport, context);
         }
+        context.vipManager().ifPresent(vm -> {
+            vm.addListener(vipListener, context.scheduler());
+            lifecycle.acquired(() -> vm.removeListener(vipListener));
+        });
         LOG.info("Balancer '{}' listening on {} ({} transport, {} acceptor(s) per address), {} backend(s), balance {}",
                 name, bound, transport.name(), admission.acceptors().size() / Math.max(1, bound.size()), b.pool().servers().size(), config.balance());
         running = true;
         context.publish(new HaEvent(name, "", "RUNNING", "listening on " + bound, context.clock().nanoTime()));
+    }
+
+    /** A VIP left this node: end the sessions that arrived on it, after the drain. */
+    private void vipLeft(VirtualAddress vip) {
+        int ending = 0;
+        for (RelaySession s : admission.sessions()) {
+            if (s.arrivedOn(vip.address())) {
+                s.vipLeaving(config.vipLeaveDrainNanos());
+                ending++;
+            }
+        }
+        if (ending > 0) {
+            LOG.info("Balancer '{}': VIP {} is leaving this node; ending {} client connection(s) that arrived on it within {}",
+                    name, vip.cidr(), ending, Validation.format(Duration.ofNanos(config.vipLeaveDrainNanos())));
+        }
     }
 
     /** A client connection was accepted (on its event loop): make its session and ask for a slot. */
@@ -472,6 +504,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         private boolean adminRemoteWithoutAuth;
         private Boolean logConnections;
         private Duration drainTimeout;
+        private Duration vipLeaveDrain;
         private Boolean allBackups;
 
         private Builder(String name) {
@@ -860,6 +893,21 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         }
 
         /**
+         * When a VIP leaves this node (a VRRP handover tells the cluster's VIP manager, see
+         * {@link io.ha4j.core.VipListener#onAddressReleasing}, or someone removes the address), the client connections
+         * that arrived on it get this long for bytes in flight, then end with a FIN (flushed, as at a kill), so that
+         * clients reconnect, now to the new master, at once instead of waiting for a timeout; in [0, 10s], default 200
+         * ms. Keep it below the VRRP instance's {@code handoverLinger} (default 300 ms): once the address is gone, no
+         * FIN can leave. Counted in {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not
+         * know about VIPs).
+         */
+        public Builder vipLeaveDrain(Duration drain) {
+            Validation.setOnce("vipLeaveDrain", this.vipLeaveDrain);
+            this.vipLeaveDrain = Validation.inRange("vipLeaveDrain", drain, Duration.ZERO, Duration.ofSeconds(10));
+            return this;
+        }
+
+        /**
          * When no primary server is available, use all available backups (HAProxy {@code option allbackups})
          * instead of only the first one in declaration order; default false.
          */
@@ -910,7 +958,8 @@ public final class TcpBalancer implements HaComponent, StatsSource {
                     adminPage(),
                     logConnections != null && logConnections,
                     drainTimeout != null ? drainTimeout : Duration.ofSeconds(30),
-                    allBackups != null && allBackups));
+                    allBackups != null && allBackups,
+                    nanos(vipLeaveDrain, Duration.ofMillis(200))));
         }
 
         private AdminPage adminPage() {

@@ -26,8 +26,20 @@ final class Tracking {
     private final VrrpConfig config;
     private final Map<String, Boolean> interfaceUp = new ConcurrentHashMap<>();
 
+    /** The configured priority until the host sets another at runtime; written by any thread. */
+    private volatile int basePriority;
+
     Tracking(VrrpConfig config) {
         this.config = config;
+        this.basePriority = config.priority();
+    }
+
+    int basePriority() {
+        return basePriority;
+    }
+
+    void basePriority(int priority) {
+        this.basePriority = priority;
     }
 
     /** The interfaces whose link state the transport must report: the instance's own first. */
@@ -55,7 +67,7 @@ final class Tracking {
 
     /** Recomputes effective priority and the tracking fault and hands both to {@code machine}. */
     void apply(VrrpStateMachine machine, long now) {
-        int priority = config.priority();
+        int priority = basePriority;
         int effective = priority;
         String fault = null;
         for (TrackedCheck t : config.trackedChecks()) {

@@ -2,7 +2,7 @@ package io.ha4j.vrrp;
 
 /**
  * What {@link VrrpStateMachine} asks its host to do. Called synchronously from the machine's input methods, in
- * the order the protocol requires (becoming master: advert, VIPs, GARP burst, then the state change).
+ * the order the protocol requires (becoming master: VIPs, GARP burst, advert, then the state change).
  */
 interface VrrpActions {
 
@@ -14,6 +14,19 @@ interface VrrpActions {
 
     /** Remove the virtual addresses. */
     void removeVips();
+
+    /**
+     * The VIPs will be removed shortly ({@code handoverLinger} after the new master was heard, or just before a
+     * removal without a choice): tell whoever uses them ({@code VipManager.releasing}) while they still work.
+     */
+    void vipsLeaving();
+
+    /**
+     * After a planned move (stop, step-down, preemption) the VIPs kept meanwhile were removed: the handover is
+     * complete. {@code newMasterHeard}: a new master's advert was heard; false when Master_Down_Interval passed
+     * without one, or the wait was cut short.
+     */
+    void vipsReleased(boolean newMasterHeard);
 
     /** One gratuitous ARP / unsolicited NA burst ({@code repeat} announcements per VIP). */
     void announce(int repeat);

@@ -43,7 +43,8 @@ record VrrpConfig(
         List<Tracking.TrackedCheck> trackedChecks,
         List<Tracking.TrackedInterface> trackedInterfaces,
         VrrpTransport.Factory transportFactory,
-        VipManager vipManager) {
+        VipManager vipManager,
+        Duration handoverLinger) {
 
     VrrpConfig {
         virtualAddresses = List.copyOf(virtualAddresses);

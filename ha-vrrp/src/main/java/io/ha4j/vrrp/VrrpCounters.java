@@ -23,6 +23,8 @@ public final class VrrpCounters {
     private final AtomicLong addressListMismatch = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong answersSuppressed = new AtomicLong();
+    private final AtomicLong handovers = new AtomicLong();
+    private final AtomicLong handoversUnheard = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(REASONS.length);
 
     VrrpCounters() {
@@ -129,6 +131,23 @@ public final class VrrpCounters {
         addressListMismatch.incrementAndGet();
     }
 
+    /**
+     * Planned moves (stop, step-down, preemption) completed make-before-break: VIPs kept until the new master was
+     * heard, then released.
+     */
+    public long handovers() {
+        return handovers.get();
+    }
+
+    /** Planned moves whose VIPs were released without a new master heard (none within Master_Down_Interval, or cut short). */
+    public long handoversUnheard() {
+        return handoversUnheard.get();
+    }
+
+    void countHandover(boolean newMasterHeard) {
+        (newMasterHeard ? handovers : handoversUnheard).incrementAndGet();
+    }
+
     void countAnswerSuppressed() {
         answersSuppressed.incrementAndGet();
     }
@@ -141,6 +160,6 @@ public final class VrrpCounters {
     public String toString() {
         return "VrrpCounters{sent=" + advertsSent() + ", received=" + advertsReceived() + ", dropped="
                 + droppedByReason() + ", becameMaster=" + becameMaster() + ", releasedMaster=" + releasedMaster()
-                + ", answersSuppressed=" + answersSuppressed() + "}";
+                + ", answersSuppressed=" + answersSuppressed() + ", handovers=" + handovers() + "/" + handoversUnheard() + "}";
     }
 }

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -77,8 +78,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Lifecycle</b> (ha4j's {@code ComponentLifecycle}). Start once (through {@link io.ha4j.core.HaCluster} or
  * {@link #start(ComponentContext)}); at start the configured VIPs still on the interface (left by a crashed run) are
  * removed first; a start that fails releases what it acquired and leaves the instance closed. {@link #close()} is
- * idempotent: a master sends a priority-0 advert and removes its VIPs, then the transport is closed. A crashed
- * process cannot do that; the next start cleans up.
+ * idempotent: a master sends a priority-0 advert and hands its VIPs over make-before-break (kept until the new master
+ * is heard plus {@link Builder#handoverLinger}, or Master_Down_Interval passes; see {@link #stepDown}), then the
+ * transport is closed. A crashed process cannot do that; the next start cleans up.
+ *
+ * <p><b>Runtime control.</b> {@link #stepDown}, {@link #endStepDown} and {@link #setPriority} let a host move
+ * mastership on purpose (maintenance, a rolling upgrade) without a reload; {@link VrrpListener#onHandoverCompleted}
+ * says when a planned move is complete. The timeline of every planned move is in ha-vrrp's README ("Planned
+ * handover").
  *
  * <p><b>Tracking.</b> Effective priority = priority + the weights of tracked checks and interfaces (a positive
  * weight counts while up, a negative one while down, {@code reverse} swaps up and down), clamped to [1, 254];
@@ -110,6 +117,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int RX_QUEUE_SLOTS = 16;
+    private static final Duration FOREVER = Duration.ofDays(100);
+    /** Beyond Master_Down_Interval, how long close() waits for the scheduler to run the release it is due. */
+    private static final long HANDOVER_WAIT_MARGIN_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final VrrpConfig config;
     private final String name;
@@ -141,6 +151,11 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
     private RateLimitedLog rateLimitedLog;
     private ScheduledTask timer;
     private long timerDeadline = VrrpStateMachine.NONE;
+    /** Set once the protocol is off for good: the end of {@link #close()}'s handover, not its start. */
+    private volatile boolean protocolStopped;
+    /** {@link VrrpActions#vipsLeaving} told the VIP manager's listeners already (lock held). */
+    private boolean leavingAnnounced;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final VrrpLeadership leadership = new VrrpLeadership(() -> clock);
     /** The source of the last advert accepted while BACKUP (keepalived's master_ipaddr); copied, not allocated. */
     private final byte[] masterAddress = new byte[16];
@@ -261,17 +276,45 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
     }
 
     /**
-     * Stops: a master sends priority 0 and removes its VIPs; listeners get {@link VrrpListener#onStopped}; the
-     * transport is closed. Idempotent, callable from any thread.
+     * Stops: a master sends priority 0 and keeps its VIPs until it hears the new master (plus
+     * {@link Builder#handoverLinger}) or Master_Down_Interval passes, then removes them; listeners get
+     * {@link VrrpListener#onHandoverCompleted} and {@link VrrpListener#onStopped}; the transport is closed. Blocks for
+     * that handover, at most Master_Down_Interval + the linger + 0.5 s; called on the scheduler thread (from a
+     * listener) or with a clock that only a test moves, it stops at once instead (priority 0 and the VIPs removed, as
+     * keepalived). Idempotent, callable from any thread.
      */
     @Override
     public void close() {
         lifecycle.close();
     }
 
-    /** Released by the lifecycle before the transport: priority 0 and VIP removal by a master, timers off. */
+    /**
+     * Released by the lifecycle before the transport. A master hands over make-before-break: priority 0 at once, the
+     * VIPs kept (transport and timers still running) until the new master is heard or Master_Down_Interval passes,
+     * then removed. That needs a clock that moves on its own while this thread waits, and a thread other than the
+     * scheduler's; otherwise (a {@code ManualScheduler} in tests, {@code close()} from a listener) the stop is at once:
+     * priority 0 and the VIPs removed, as keepalived does.
+     */
     private void stopProtocol() {
+        long waitNs = 0;
+        if (clock == Clock.system() && !scheduler.inSchedulerThread()) {
+            synchronized (lock) {
+                machine.beginShutdown("closed", clock.nanoTime());
+                if (machine.state() != VrrpState.STOP) {
+                    waitNs = machine.masterDownIntervalNs() + config.handoverLinger().toNanos() + HANDOVER_WAIT_MARGIN_NS;
+                    rearm();
+                }
+            }
+        }
+        if (waitNs > 0) {
+            try {
+                stopped.await(waitNs, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop at once below
+            }
+        }
         synchronized (lock) {
+            protocolStopped = true;
             machine.shutdown("closed", clock.nanoTime());
             if (timer != null) {
                 timer.cancel();
@@ -320,9 +363,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         return config.virtualRouterId();
     }
 
-    /** The configured priority (keepalived's {@code priority}). */
+    /** The base priority: the configured one (keepalived's {@code priority}) or the last {@link #setPriority}. */
     public int priority() {
-        return config.priority();
+        return tracking.basePriority();
     }
 
     /** The priority after tracking weights; the configured one before start. */
@@ -330,6 +373,78 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         synchronized (lock) {
             return machine == null ? config.priority() : machine.effectivePriority();
         }
+    }
+
+    /**
+     * Hands mastership over on purpose (maintenance, a rolling upgrade), make-before-break: a master sends a
+     * priority-0 advert at once, so that the best backup (ha4j, keepalived or FRR) takes over after its Skew_Time, and
+     * becomes BACKUP, but keeps its VIPs and keeps answering for them until it hears the new master; then it removes
+     * them and {@link VrrpListener#onHandoverCompleted} says so. If no other router takes over within
+     * Master_Down_Interval it becomes master again (the VIPs are never left unserved) and the listeners get
+     * {@code onMaster}.
+     *
+     * <p>For {@code hold} afterwards this router does not preempt the new master whatever its priority (keepalived
+     * would need {@code nopreempt} and a reload); it still takes over when the master disappears. {@link Duration#ZERO}:
+     * no hold (a higher-priority router preempts back after Master_Down_Interval); a negative or very long
+     * ({@code >= 100 days}) hold lasts until {@link #endStepDown()}. A backup told to step down only gets the hold.
+     *
+     * <p>Callable from any thread; returns at once, the work runs on the scheduler thread, listeners as usual.
+     *
+     * @throws IllegalStateException when the instance is not started or is closed
+     */
+    public void stepDown(Duration hold) {
+        Objects.requireNonNull(hold, "hold");
+        long holdNs = hold.isNegative() || hold.compareTo(FOREVER) >= 0 ? Long.MAX_VALUE : hold.toNanos();
+        onScheduler("stepDown", () -> machine.stepDown("step-down", holdNs, clock.nanoTime()));
+    }
+
+    /** Ends a {@link #stepDown} hold now: from the next advert this router preempts as configured. Any thread. */
+    public void endStepDown() {
+        onScheduler("endStepDown", () -> machine.endStepDown());
+    }
+
+    /**
+     * Changes the base priority at runtime (keepalived needs a reload): in [1, 254]; the effective priority is
+     * recomputed with the tracking weights at once. A master's next advert carries it, so a backup with a higher
+     * priority and {@code preempt} takes over (make-before-break on both sides); a backup raised above the master
+     * preempts within Master_Down_Interval. An address owner (configured priority 255) cannot change.
+     *
+     * <p>Callable from any thread; {@link #priority()} reflects the new value at once, the election on the scheduler
+     * thread.
+     *
+     * @throws IllegalArgumentException when {@code priority} is out of [1, 254]
+     * @throws IllegalStateException for an address owner, or when the instance is closed
+     */
+    public void setPriority(int priority) {
+        Validation.inRange("priority", priority, 1, 254);
+        if (config.priority() == 255) {
+            throw new IllegalStateException("VRRP instance '" + name + "' is the address owner (priority 255); its"
+                    + " priority cannot change");
+        }
+        if (lifecycle.isClosed()) {
+            throw new IllegalStateException("VRRP instance '" + name + "' is closed");
+        }
+        tracking.basePriority(priority);
+        onTrackingChanged();
+    }
+
+    private void onScheduler(String what, Runnable work) {
+        if (lifecycle.state() != ComponentLifecycle.State.STARTED || scheduler == null) {
+            throw new IllegalStateException("VRRP instance '" + name + "' is not running; " + what + " needs a started instance");
+        }
+        scheduler.execute(() -> {
+            synchronized (lock) {
+                if (protocolStopped || machine == null) {
+                    return;
+                }
+                work.run();
+                if (syncGroup != null) {
+                    syncGroup.faultsChanged(clock.nanoTime());
+                } else {
+                    rearm();
+                }
+            }
+        });
     }
 
     public int version() {
@@ -453,7 +568,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
 
     /** Called by the sync group with the shared lock held, after it drove this machine. */
     void rearm() {
-        if (lifecycle.isClosed() || machine == null) {
+        if (protocolStopped || machine == null) {
             return;
         }
         long next = machine.nextDeadline();
@@ -489,7 +604,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         synchronized (lock) {
             timer = null;
             timerDeadline = VrrpStateMachine.NONE;
-            if (lifecycle.isClosed()) {
+            if (protocolStopped) {
                 return;
             }
             machine.doWork(clock.nanoTime());
@@ -506,7 +621,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
             return;
         }
         synchronized (lock) {
-            if (lifecycle.isClosed()) {
+            if (protocolStopped) {
                 return;
             }
             tracking.apply(machine, clock.nanoTime());
@@ -523,7 +638,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
             return;
         }
         synchronized (lock) {
-            if (lifecycle.isClosed() || machine == null || machine.state() != VrrpState.MASTER) {
+            if (protocolStopped || machine == null || machine.state() != VrrpState.MASTER) {
                 return;
             }
             LOG.warn("VRRP instance '{}': VIP {} was removed by someone else while MASTER; leaving MASTER", name, address);
@@ -537,7 +652,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
     private void onPacket(ByteBuffer payload, ReceivedPacket metadata) {
         if (scheduler.inSchedulerThread()) {
             synchronized (lock) {
-                if (lifecycle.isClosed()) {
+                if (protocolStopped) {
                     return;
                 }
                 receive(payload, payload.position(), payload.remaining(), metadata);
@@ -552,7 +667,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         synchronized (lock) {
             RxQueue.Slot slot;
             while ((slot = rxQueue.peek()) != null) {
-                if (!lifecycle.isClosed()) {
+                if (!protocolStopped) {
                     receive(slot.buffer, 0, slot.length, slot.metadata);
                 }
                 rxQueue.release();
@@ -608,7 +723,19 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         }
 
         @Override
+        public void vipsLeaving() {
+            leavingAnnounced = true;
+            for (VirtualAddress vip : config.virtualAddresses()) {
+                vipManager.releasing(vip);
+            }
+        }
+
+        @Override
         public void removeVips() {
+            if (!leavingAnnounced) {
+                vipsLeaving(); // leaving without a choice: tell the balancer all the same, just before
+            }
+            leavingAnnounced = false;
             for (VirtualAddress vip : config.virtualAddresses()) {
                 try {
                     vipManager.remove(vip);
@@ -630,6 +757,14 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
                     }
                 }
             }
+        }
+
+        @Override
+        public void vipsReleased(boolean newMasterHeard) {
+            counters.countHandover(newMasterHeard);
+            LOG.info("VRRP instance '{}': handover complete, VIPs released ({})", name,
+                    newMasterHeard ? "the new master was heard" : "no new master heard");
+            listeners.forEach(l -> l.onHandoverCompleted(VrrpInstance.this, newMasterHeard));
         }
 
         @Override
@@ -659,6 +794,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
             if (syncGroup != null) {
                 syncGroup.memberChanged(VrrpInstance.this, from, to, reason, now);
             }
+            if (to == VrrpState.STOP) {
+                stopped.countDown();
+            }
         }
     }
 
@@ -675,6 +813,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
      */
     public static final class Builder {
         private static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
+        private static final Duration DEFAULT_HANDOVER_LINGER = Duration.ofNanos(VrrpStateMachine.DEFAULT_HANDOVER_LINGER_NS);
 
         private final String name;
         private String interfaceName;
@@ -700,6 +839,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         private final List<Tracking.TrackedInterface> trackedInterfaces = new ArrayList<>();
         private VrrpTransport.Factory transportFactory;
         private VipManager vipManager;
+        private Duration handoverLingerOpt;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -946,6 +1086,20 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
             return this;
         }
 
+        /**
+         * On a planned move (stop, step-down, preemption), how long this node keeps its VIPs after it heard the new
+         * master, in [0s, 10s]; default 300 ms. No keepalived equivalent (keepalived removes them at once). At the
+         * start of it the VIP manager's listeners are told ({@link io.ha4j.core.VipListener#onAddressReleasing}): a
+         * balancer ends the connections that arrived on the VIPs while their FIN can still leave, so keep the
+         * balancer's drain below this. Both routers answer for the VIPs meanwhile; the new master already announced
+         * them.
+         */
+        public Builder handoverLinger(Duration linger) {
+            Validation.setOnce("handoverLinger", this.handoverLingerOpt);
+            this.handoverLingerOpt = Validation.inRange("handoverLinger", linger, Duration.ZERO, Duration.ofSeconds(10));
+            return this;
+        }
+
         /** The VIP manager to use when the cluster has none. */
         public Builder vipManager(VipManager manager) {
             Validation.setOnce("vipManager", this.vipManager);
@@ -1041,7 +1195,8 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
                     garpMasterRefreshOpt != null ? garpMasterRefreshOpt : Duration.ZERO,
                     garpMasterRefreshRepeatOpt != null ? garpMasterRefreshRepeatOpt : 1,
                     lowerPrioNoAdvertOpt != null && lowerPrioNoAdvertOpt, trackedChecks, interfaces,
-                    transportFactory != null ? transportFactory : RawSocketTransport.factory(), vipManager);
+                    transportFactory != null ? transportFactory : RawSocketTransport.factory(), vipManager,
+                    handoverLingerOpt != null ? handoverLingerOpt : DEFAULT_HANDOVER_LINGER);
         }
     }
 }

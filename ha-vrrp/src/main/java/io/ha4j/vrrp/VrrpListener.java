@@ -12,8 +12,12 @@ package io.ha4j.vrrp;
  *   <li>By the time a callback runs the state may already have changed (a higher-priority router appeared, a
  *       check failed): {@link VrrpInstance#isMaster()} may be false inside {@link #onMaster}. The opposite
  *       callback always follows, so act on the latest call, not on a snapshot.</li>
- *   <li>On {@code onMaster} the adverts are out and the VIPs are added; on leaving MASTER the VIPs were
- *       removed before the callback.</li>
+ *   <li>On {@code onMaster} the VIPs are added and announced and the first advert is out. On leaving MASTER
+ *       without a choice (FAULT, a VIP removed by someone else, a sync-group move) the VIPs were removed before the
+ *       callback. On a planned move ({@link VrrpInstance#stepDown}, preemption by a higher-priority master,
+ *       {@link VrrpInstance#close()}) they are kept make-before-break: {@code onBackup} (or {@code onStopped} on
+ *       close) comes when the move starts, {@link #onHandoverCompleted} when they were removed; on close,
+ *       {@code onHandoverCompleted} comes before {@code onStopped}.</li>
  *   <li>A listener that throws is logged and contained; it never stops the instance.</li>
  * </ul>
  */
@@ -49,6 +53,15 @@ public interface VrrpListener {
 
     /** This node cannot serve: {@code reason} names the failed check, interface or sync-group member. */
     default void onFault(VrrpInstance instance, String reason) {
+    }
+
+    /**
+     * A planned move is complete: the VIPs this node kept after leaving MASTER on purpose were removed, because the
+     * new master was heard ({@code newMasterHeard}) or because none appeared within Master_Down_Interval, or a fault
+     * or {@code close()} cut the wait short ({@code false}). A balancer can end the connections that arrived on them
+     * now (ha-proxy's {@code TcpBalancer} does so on its own through the cluster's VIP manager).
+     */
+    default void onHandoverCompleted(VrrpInstance instance, boolean newMasterHeard) {
     }
 
     /** The instance was closed; it released its addresses. Last callback. */

@@ -23,7 +23,20 @@ package io.ha4j.vrrp;
  * one such answer per {@code Advertisement_Interval}; further ones in that interval are not sent and reported through
  * {@link VrrpActions#answerSuppressed}. So whatever arrives, a master sends at most two adverts per interval (its timer
  * and one answer), plus one when its state changes. A single stopping or lower-priority master is still answered at
- * once; a host flooding such adverts gets no more than that.
+ * once; a host flooding such adverts gets no more than that. The answer to a lower-priority master comes with a
+ * gratuitous ARP / NA burst: two masters at once (a backup that took over while a higher one was also taking over)
+ * have both announced the VIPs, and the one that yields must not leave neighbours pointing at it.
+ *
+ * <p><b>Planned moves are make-before-break</b> (see ha-vrrp/README.md, "Planned handover", for the timeline). A
+ * master that leaves on purpose &mdash; {@link #beginShutdown}, {@link #stepDown}, or a higher-priority (or equal
+ * priority, higher address) master heard while MASTER &mdash; keeps its VIPs, and so keeps answering for them, until
+ * the new master has been heard plus {@code handoverLinger} (time for its gratuitous ARP / NA to reach the
+ * segment), or until Master_Down_Interval has passed when nobody takes over; only then are they removed and
+ * {@link VrrpActions#vipsReleased} reports it. While it holds them it sends no advert, so an RFC 5798 peer that got
+ * its priority 0 takes over after Skew_Time exactly as before. A new master adds its VIPs and sends its gratuitous
+ * ARP / NA burst before its first advert, so whoever hears that advert and releases does so after the segment was
+ * told. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move) still releases at
+ * once, and a crash is RFC timing: nothing here runs.
  */
 final class VrrpStateMachine {
 
@@ -34,6 +47,9 @@ final class VrrpStateMachine {
     static final int FAULT_SYNC_GROUP = 2;
 
     private static final int DOWN_TIMER_ADVERTS = 3;
+
+    /** The default {@code handoverLinger}: see {@link VrrpInstance.Builder#handoverLinger}. */
+    static final long DEFAULT_HANDOVER_LINGER_NS = 300_000_000L;
 
     private final VrrpActions actions;
     private final int version;
@@ -47,6 +63,7 @@ final class VrrpStateMachine {
     private final long garpRefreshNs;
     private final int garpRefreshRepeat;
     private final boolean lowerPrioNoAdvert;
+    private final long handoverLingerNs;
 
     private final byte[] primaryAddress = new byte[16];
     private int primaryAddressLength;
@@ -66,6 +83,18 @@ final class VrrpStateMachine {
     private long lastAnswer = NONE;
     private String downReason = "";
 
+    /** After a planned move: the VIPs are still ours until {@link #releaseDeadline}. */
+    private boolean holdingVips;
+    private long releaseDeadline = NONE;
+    private boolean newMasterHeard;
+    /** {@link VrrpActions#vipsLeaving} was called for the VIPs held now. */
+    private boolean leaving;
+    /** {@link #beginShutdown} is waiting for the handover before STOP. */
+    private String stopReason;
+    /** Step-down: no preemption while set and before {@link #noPreemptUntil} (NONE: until {@link #endStepDown}). */
+    private boolean stepDownHold;
+    private long noPreemptUntil = NONE;
+
     VrrpStateMachine(VrrpActions actions, VrrpConfig config) {
         this.actions = actions;
         this.version = config.version();
@@ -79,6 +108,7 @@ final class VrrpStateMachine {
         this.garpRefreshNs = config.garpMasterRefresh().toNanos();
         this.garpRefreshRepeat = config.garpMasterRefreshRepeat();
         this.lowerPrioNoAdvert = config.lowerPrioNoAdvert();
+        this.handoverLingerNs = config.handoverLinger().toNanos();
         this.effectivePriority = config.priority();
         this.masterAdverIntervalCs = advertIntervalCs;
     }
@@ -124,6 +154,12 @@ final class VrrpStateMachine {
      * @param source     the sender's IP address (compared with ours on equal priority)
      */
     void onAdvert(int priority, int intervalCs, byte[] source, int sourceLength, long now) {
+        if (holdingVips && priority > 0) {
+            heardNewMaster(now);
+        }
+        if (stopReason != null) {
+            return; // leaving: neither answer nor compete, only wait for the new master
+        }
         switch (state) {
             case BACKUP:
                 backupReceived(priority, intervalCs, now);
@@ -139,7 +175,15 @@ final class VrrpStateMachine {
     /** Fires every due timer. */
     void doWork(long now) {
         if (state == VrrpState.BACKUP && now >= downDeadline) {
-            becomeMaster(now, downReason);
+            becomeMaster(now, holdingVips ? "no other router took over within Master_Down_Interval" : downReason);
+            return;
+        }
+        if (holdingVips && now >= releaseDeadline) {
+            if (leaving) {
+                releaseHeldVips();
+            } else {
+                startLeaving(now); // Master_Down_Interval passed without a new master
+            }
             return;
         }
         if (state == VrrpState.MASTER) {
@@ -160,11 +204,12 @@ final class VrrpStateMachine {
 
     /** The earliest pending timer, or {@link #NONE}. */
     long nextDeadline() {
+        long release = holdingVips ? releaseDeadline : NONE;
         switch (state) {
             case BACKUP:
-                return downDeadline;
+                return Math.min(downDeadline, release);
             case MASTER:
-                return Math.min(advertDeadline, Math.min(garpDelayDeadline, garpRefreshDeadline));
+                return Math.min(release, Math.min(advertDeadline, Math.min(garpDelayDeadline, garpRefreshDeadline)));
             default:
                 return NONE;
         }
@@ -208,7 +253,9 @@ final class VrrpStateMachine {
      * after Master_Down_Interval and put the addresses back.
      */
     void vipRemovedExternally(String reason, long now) {
-        if (state == VrrpState.MASTER) {
+        if (holdingVips) {
+            releaseHeldVips(); // leaving anyway: let the others go now too
+        } else if (state == VrrpState.MASTER) {
             leaveMasterToBackup(now, masterDownIntervalNs(), reason);
         }
     }
@@ -222,14 +269,25 @@ final class VrrpStateMachine {
 
     /** Sync group: a member left master for backup, so do we. */
     void syncBackup(String reason, long now) {
-        if (state == VrrpState.MASTER) {
+        if (state == VrrpState.MASTER && stopReason == null) {
             leaveMasterToBackup(now, masterDownIntervalNs(), reason);
         }
     }
 
-    /** Shutdown: a master sends priority 0 and removes its VIPs; every state goes to STOP. */
+    /**
+     * Shutdown at once (break-before-make): a master sends priority 0 (unless it already did in
+     * {@link #beginShutdown}) and removes its VIPs, VIPs still held after a planned move are removed; every state
+     * goes to STOP. Also ends a {@link #beginShutdown} that could not wait for the handover.
+     */
     void shutdown(String reason, long now) {
         if (state == VrrpState.STOP) {
+            return;
+        }
+        if (holdingVips) {
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+            releaseHeldVips();
             return;
         }
         VrrpState from = state;
@@ -242,7 +300,116 @@ final class VrrpStateMachine {
         actions.stateChanged(from, VrrpState.STOP, reason);
     }
 
+    /**
+     * Graceful stop, make-before-break: a master sends priority 0 at once (an RFC 5798 backup takes over after
+     * Skew_Time) but keeps its VIPs, sending nothing more, until it hears the new master (plus
+     * {@code handoverLinger}) or Master_Down_Interval passes; then it removes them and goes to STOP. A backup
+     * still holding VIPs from a step-down goes to STOP when they are released; any other state goes to STOP at once.
+     * {@link #state()} is STOP when the stop is complete.
+     */
+    void beginShutdown(String reason, long now) {
+        if (state == VrrpState.STOP || stopReason != null) {
+            return;
+        }
+        if (state == VrrpState.MASTER) {
+            actions.sendAdvert(0);
+            clearTimers();
+            hold(now, masterDownIntervalNs(), false);
+        } else if (!holdingVips) {
+            shutdown(reason, now);
+            return;
+        } else {
+            downDeadline = NONE; // stopping: never take mastership back
+        }
+        stopReason = reason;
+    }
+
+    /**
+     * Step-down: a master sends priority 0 and becomes BACKUP at once, keeping its VIPs until the new master is heard
+     * (plus {@code handoverLinger}); if no other router takes over within Master_Down_Interval it becomes master
+     * again, so the VIPs are never unserved. For {@code holdNs} (0: not at all, {@link Long#MAX_VALUE}: until
+     * {@link #endStepDown}) it does not preempt a lower-priority master, whatever its priority; a backup told to step
+     * down only gets that hold.
+     */
+    void stepDown(String reason, long holdNs, long now) {
+        if (stopReason != null) {
+            return;
+        }
+        stepDownHold = holdNs > 0;
+        noPreemptUntil = holdNs == Long.MAX_VALUE ? NONE : now + holdNs;
+        if (state != VrrpState.MASTER) {
+            return;
+        }
+        actions.sendAdvert(0);
+        leaveMasterHolding(now, false, reason);
+    }
+
+    /** Ends a step-down's hold: preemption follows the configuration again from the next advert. */
+    void endStepDown() {
+        stepDownHold = false;
+    }
+
+    /** Whether a step-down's hold keeps this router from preempting now. */
+    boolean steppedDown(long now) {
+        return stepDownHold && (noPreemptUntil == NONE || now < noPreemptUntil);
+    }
+
+    /** Whether VIPs are still held after a planned move (the handover is not complete). */
+    boolean handingOver() {
+        return holdingVips;
+    }
+
     // ------------------------------------------------------------------------------------------- protocol
+
+    /** MASTER to BACKUP on purpose: the VIPs stay until the new master is heard or Master_Down_Interval passes. */
+    private void leaveMasterHolding(long now, boolean heard, String reason) {
+        long downIn = masterDownIntervalNs();
+        enterBackup(now, downIn, reason);
+        hold(now, downIn, heard);
+    }
+
+    private void hold(long now, long releaseIn, boolean heard) {
+        holdingVips = true;
+        newMasterHeard = false;
+        leaving = false;
+        releaseDeadline = now + releaseIn;
+        if (heard) {
+            heardNewMaster(now);
+        }
+    }
+
+    private void heardNewMaster(long now) {
+        newMasterHeard = true;
+        if (!leaving) {
+            startLeaving(now);
+        }
+    }
+
+    /** Tells the VIPs' users, then keeps the VIPs {@code handoverLinger} longer. */
+    private void startLeaving(long now) {
+        leaving = true;
+        actions.vipsLeaving();
+        releaseDeadline = now + handoverLingerNs;
+    }
+
+    private void releaseHeldVips() {
+        boolean heard = newMasterHeard;
+        if (!leaving) {
+            actions.vipsLeaving();
+        }
+        holdingVips = false;
+        leaving = false;
+        releaseDeadline = NONE;
+        newMasterHeard = false;
+        actions.removeVips();
+        actions.vipsReleased(heard);
+        if (stopReason != null) {
+            VrrpState from = state;
+            clearTimers();
+            state = VrrpState.STOP;
+            actions.stateChanged(from, VrrpState.STOP, stopReason);
+        }
+    }
 
     private void backupReceived(int priority, int intervalCs, long now) {
         if (priority == 0) {
@@ -253,7 +420,7 @@ final class VrrpStateMachine {
         }
         boolean higherOrEqual = priority >= effectivePriority;
         boolean delaying = preemptDelayNs > 0 && (preemptDeadline == NONE || preemptDeadline > now);
-        if (!preempt || higherOrEqual || delaying) {
+        if (!preempt || higherOrEqual || delaying || steppedDown(now)) {
             if (preemptDelayNs > 0) {
                 if (higherOrEqual) {
                     preemptDeadline = NONE;
@@ -284,12 +451,17 @@ final class VrrpStateMachine {
             if (version == 3) {
                 masterAdverIntervalCs = intervalCs;
             }
-            leaveMasterToBackup(now, masterDownIntervalNs(),
-                    priority > ours ? "higher priority advert (" + priority + " > " + ours + ")"
-                            : "equal priority advert from a higher address");
+            // preempted: the new master already added its VIPs and announced them, so no priority 0 is needed;
+            // keep ours a moment longer for the packets still on their way here
+            leaveMasterHolding(now, true, priority > ours ? "higher priority advert (" + priority + " > " + ours + ")"
+                    : "equal priority advert from a higher address");
         } else if (!lowerPrioNoAdvert) {
-            // RFC 9568 / keepalived: answer a lower-priority master at once to force the election
-            answer(priority, now);
+            // RFC 9568 / keepalived: answer a lower-priority master at once to force the election, and announce the
+            // VIPs again (keepalived's garp_lower_prio_repeat): that master may have announced them, and when it
+            // lets go of them neighbours must not be left pointing at it
+            if (answer(priority, now)) {
+                actions.announce(garpRepeat);
+            }
         }
     }
 
@@ -310,10 +482,15 @@ final class VrrpStateMachine {
         preemptDeadline = NONE;
         downDeadline = NONE;
         lastAnswer = NONE;
-        actions.sendAdvert(effectivePriority);
+        holdingVips = false;
+        leaving = false;
+        releaseDeadline = NONE;
+        newMasterHeard = false;
+        // make-before-break: the segment learns the VIPs are here before the old master hears the advert and lets go
         state = VrrpState.MASTER;
         actions.addVips();
         actions.announce(garpRepeat);
+        actions.sendAdvert(effectivePriority);
         advertDeadline = now + advertIntervalNs();
         garpDelayDeadline = garpDelayNs > 0 ? now + garpDelayNs : NONE;
         garpRefreshDeadline = garpRefreshNs > 0 ? now + garpRefreshNs : NONE;
@@ -335,8 +512,11 @@ final class VrrpStateMachine {
     }
 
     private void enterFault(long now, String reason) {
+        if (holdingVips) {
+            releaseHeldVips(); // a fault cuts a planned move short
+        }
         VrrpState from = state;
-        if (from == VrrpState.FAULT) {
+        if (from == VrrpState.FAULT || from == VrrpState.STOP) {
             return;
         }
         if (from == VrrpState.MASTER) {

@@ -24,6 +24,16 @@ final class RecordingActions implements VrrpActions {
     }
 
     @Override
+    public void vipsLeaving() {
+        log.add("leaving");
+    }
+
+    @Override
+    public void vipsReleased(boolean newMasterHeard) {
+        log.add(newMasterHeard ? "released (new master heard)" : "released (none heard)");
+    }
+
+    @Override
     public void announce(int repeat) {
         log.add("garp " + repeat);
     }

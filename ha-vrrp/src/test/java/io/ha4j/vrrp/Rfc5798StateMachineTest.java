@@ -46,13 +46,17 @@ class Rfc5798StateMachineTest {
 
     // ------------------------------------------------------------------------------------ 6.4.1 Initialize
 
-    /** §6.4.1: "If the Priority = 255 ... Send an ADVERTISEMENT ... broadcast a gratuitous ARP ... Transition to the Master state". */
+    /**
+     * §6.4.1: "If the Priority = 255 ... Send an ADVERTISEMENT ... broadcast a gratuitous ARP ... Transition to the Master
+     * state". ha4j adds and announces the VIPs just before the advert (make-before-break: whoever releases on hearing it
+     * does so after the segment was told).
+     */
     @Test
-    void initialize_startupWithPriority255_sendsAdvertThenGarpAndBecomesMaster() {
+    void initialize_startupWithPriority255_announcesThenAdvertisesAndBecomesMaster() {
         VrrpStateMachine m = machine(255);
         m.start(T0);
         assertEquals(VrrpState.MASTER, m.state());
-        assertEquals(List.of("advert 255", "add-vips", "garp 5", "state INITIALIZE->MASTER"), actions.take());
+        assertEquals(List.of("add-vips", "garp 5", "advert 255", "state INITIALIZE->MASTER"), actions.take());
         // "Set the Adver_Timer to Advertisement_Interval"
         assertEquals(T0 + 1000 * MS, m.advertDeadline());
     }
@@ -93,16 +97,19 @@ class Rfc5798StateMachineTest {
         assertTrue(actions.take().isEmpty());
     }
 
-    /** §6.4.2: "If the Master_Down_Timer fires: Send an ADVERTISEMENT; broadcast gratuitous ARP; Set the Adver_Timer; Transition to the Master state". */
+    /**
+     * §6.4.2: "If the Master_Down_Timer fires: Send an ADVERTISEMENT; broadcast gratuitous ARP; Set the Adver_Timer;
+     * Transition to the Master state" (the VIPs announced just before the advert, as in §6.4.1 above).
+     */
     @Test
-    void backup_masterDownTimerFires_sendsAdvertThenGarpAndBecomesMaster() {
+    void backup_masterDownTimerFires_announcesThenAdvertisesAndBecomesMaster() {
         VrrpStateMachine m = machine(100);
         m.start(T0);
         actions.take();
         m.doWork(T0 + MDI_100 - 1);
         assertEquals(VrrpState.BACKUP, m.state(), "not before Master_Down_Interval");
         m.doWork(T0 + MDI_100);
-        assertEquals(List.of("advert 100", "add-vips", "garp 5", "state BACKUP->MASTER"), actions.take());
+        assertEquals(List.of("add-vips", "garp 5", "advert 100", "state BACKUP->MASTER"), actions.take());
         assertEquals(T0 + MDI_100 + 1000 * MS, m.advertDeadline());
     }
 
@@ -212,7 +219,7 @@ class Rfc5798StateMachineTest {
         VrrpStateMachine m = master(100);
         long t = m.advertDeadline() - 100 * MS;
         m.onAdvert(150, 30, LOWER, 4, t);
-        assertEquals(List.of("remove-vips", "state MASTER->BACKUP"), actions.take());
+        assertEquals(List.of("state MASTER->BACKUP", "leaving"), actions.take(), "the VIPs stay a moment (make-before-break)");
         assertEquals(30, m.masterAdverIntervalCs());
         assertEquals(t + 3 * 300 * MS + (156L * 30 * 625 / 16) * 1000, m.downDeadline());
     }
@@ -227,7 +234,8 @@ class Rfc5798StateMachineTest {
 
     /**
      * §6.4.3: "else (lower priority, or equal priority and lower address): Discard the ADVERTISEMENT". keepalived and
-     * RFC 9568 answer with an advert at once; {@code lower_prio_no_advert} restores the plain discard.
+     * RFC 9568 answer with an advert at once, and a gratuitous ARP burst (keepalived's garp_lower_prio_repeat: the other
+     * master may have announced the VIPs); {@code lower_prio_no_advert} restores the plain discard.
      */
     @Test
     void master_lowerPriorityOrLowerAddress_staysMasterAndAnswers() {
@@ -236,7 +244,7 @@ class Rfc5798StateMachineTest {
         m.onAdvert(100, 100, LOWER, 4, t);
         m.onAdvert(99, 100, HIGHER, 4, t + 1000 * MS); // one answer per advert interval (never packet for packet)
         assertEquals(VrrpState.MASTER, m.state());
-        assertEquals(List.of("advert 100", "advert 100"), actions.take());
+        assertEquals(List.of("advert 100", "garp 5", "advert 100", "garp 5"), actions.take());
 
         VrrpStateMachine quiet = machine(100, c -> c.lowerPrioNoAdvert(true));
         quiet.start(T0);

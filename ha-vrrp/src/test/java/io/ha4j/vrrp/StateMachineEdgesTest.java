@@ -53,13 +53,15 @@ class StateMachineEdgesTest {
         long t = m.advertDeadline() - 1;
         m.onAdvert(100, 100, LOWER, 4, t);
         assertEquals(VrrpState.MASTER, m.state(), "equal priority, lower address: we stay");
-        assertEquals(List.of("advert 100"), actions.take(), "and answer at once");
+        assertEquals(List.of("advert 100", "garp 5"), actions.take(), "and answer at once, announcing the VIPs again");
         m.onAdvert(100, 100, OURS, 4, t);
         assertEquals(VrrpState.MASTER, m.state(), "equal priority, same address: not a higher address");
         actions.take();
         m.onAdvert(100, 100, HIGHER, 4, t);
         assertEquals(VrrpState.BACKUP, m.state(), "equal priority, higher address: we yield");
-        assertEquals(List.of("remove-vips", "state MASTER->BACKUP"), actions.take());
+        assertEquals(List.of("state MASTER->BACKUP", "leaving"), actions.take());
+        m.doWork(t + VrrpStateMachine.DEFAULT_HANDOVER_LINGER_NS);
+        assertEquals(List.of("remove-vips", "released (new master heard)"), actions.take(), "and let the VIPs go");
         VrrpStateMachine v6 = master(100, c -> { });
         byte[] longer = new byte[16];
         v6.onAdvert(100, 100, longer, 16, t);

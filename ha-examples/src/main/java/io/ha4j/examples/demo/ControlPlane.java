@@ -42,6 +42,15 @@ interface ControlPlane extends AutoCloseable {
      */
     List<String> vipHolders() throws Exception;
 
+    /**
+     * Whether the client's connections go through a real VIP (to the balancer of whichever node holds it), so that
+     * a connection ends when the VIP leaves that node. False in the simulation, where the client is pointed at the
+     * holder's loopback balancer and an open connection stays where it is.
+     */
+    default boolean clientThroughVip() {
+        return true;
+    }
+
     /** The shell command a reader can run to see the VIP on {@code node}, if there is one. */
     Optional<String> vipCommand(String node);
 

@@ -1,5 +1,6 @@
 package io.ha4j.examples.demo;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,6 +17,8 @@ import java.util.List;
  * @param preempt             whether preemption was configured
  * @param masterAfterReturn   the VIP holder after the crashed node came back
  * @param returnOutage        what the client saw while the crashed node came back
+ * @param watchMove           how the client's watch through the VIP moved when the VIP left the master on the crashed
+ *                            node's return (preempt), or null when it did not break then
  * @param requestsAnswered    client requests answered over the run
  * @param requestsFailed      client requests that failed over the run
  * @param failures            every expectation that did not hold, in words; empty when all did
@@ -23,7 +26,14 @@ import java.util.List;
 record DemoOutcome(String initialMaster, String crashed, String masterAfterCrash, Timeline.Outage crashOutage,
                    String stoppedApiserver, List<String> leftPoolOn, String watchResumedOn, long watchEventsLost,
                    boolean preempt, String masterAfterReturn, Timeline.Outage returnOutage,
-                   long requestsAnswered, long requestsFailed, List<String> failures) {
+                   WatchMove watchMove, long requestsAnswered, long requestsFailed, List<String> failures) {
+
+    /**
+     * The watch's connection ended ({@code endedBy}: the client's words, e.g. "EOFException: watch stream ended by the
+     * server"; a "timeout: ..." means it hung) and the client reconnected {@code reconnect} later, to {@code resumedOn}.
+     */
+    record WatchMove(String endedBy, Duration reconnect, String resumedOn) {
+    }
 
     boolean ok() {
         return failures.isEmpty();

@@ -17,8 +17,10 @@ import java.util.Optional;
  *       named;</li>
  *   <li>the apiserver serving the watch shuts down ({@code /readyz} 503) and stops: it leaves every balancer's
  *       pool and the watch resumes on another apiserver;</li>
- *   <li>the crashed node comes back: with preemption it takes the VIP back, with {@code --nopreempt} it
- *       stays backup.</li>
+ *   <li>the crashed node comes back: with preemption it takes the VIP back, make-before-break (the old master
+ *       keeps the VIP until it hears the new one, and its balancer ends the client connections that arrived on the
+ *       VIP, so the watch ends at once and resumes on the new master: the demo prints how long the reconnect took);
+ *       with {@code --nopreempt} it stays backup.</li>
  * </ol>
  *
  * Every wait has a deadline; an expectation that does not hold is recorded in the outcome and the story goes
@@ -52,7 +54,7 @@ final class DemoStory {
         plane.startNode(first);
         if (!tl.await(START_TIMEOUT, t -> t.masters().equals(List.of(first)))) {
             failures.add(first + " did not become master within " + START_TIMEOUT.toSeconds() + " s; VRRP states: " + states(nodes));
-            return outcome("", "", "", null, "", List.of(), "", false, "", null);
+            return outcome("", "", "", null, "", List.of(), "", false, "", null, null);
         }
         for (String n : nodes.subList(1, nodes.size())) {
             plane.startNode(n);
@@ -61,7 +63,7 @@ final class DemoStory {
                 && nodes.subList(1, nodes.size()).stream().allMatch(n -> t.vrrpState(n).orElse("").equals("BACKUP")));
         if (!settled) {
             failures.add("the nodes did not settle with " + first + " master and the others backup; VRRP states: " + states(nodes));
-            return outcome("", "", "", null, "", List.of(), "", false, "", null);
+            return outcome("", "", "", null, "", List.of(), "", false, "", null, null);
         }
         String master = first;
         if (!tl.await(START_TIMEOUT, t -> nodes.stream().allMatch(b -> t.backendState(master, b).orElse("").equals("UP")))) {
@@ -150,25 +152,38 @@ final class DemoStory {
         }
         tl.pause(options.steady());
         Timeline.Outage returnOutage = tl.outage(returnAt, tl.clock().nanoTime());
+        DemoOutcome.WatchMove watchMove = watchMove(returnAt);
+        if (options.preempt() && plane.clientThroughVip()) {
+            if (watchMove == null) {
+                failures.add("the watch through the VIP did not end when the VIP left " + newMaster);
+            } else {
+                tl.say("the watch through the VIP ended when the VIP left " + newMaster + " (" + watchMove.endedBy()
+                        + ") and reconnected " + watchMove.reconnect().toMillis() + " ms later, on "
+                        + watchMove.resumedOn());
+                if (watchMove.endedBy().startsWith("timeout")) {
+                    failures.add("the watch hung until the client's read timeout instead of ending when the VIP left");
+                }
+            }
+        }
         String expectedHolder = options.preempt() ? master : newMaster;
         String holder = checkVip("after " + master + " came back", expectedHolder);
         tl.say("client outage while " + master + " came back: longest gap " + returnOutage.longestGap().toMillis()
                 + " ms, " + returnOutage.failedRequests() + " requests failed");
 
         return outcome(master, master, newMaster, crashOutage, stopped, leftPoolOn, resumedOn, options.preempt(),
-                holder, returnOutage);
+                holder, returnOutage, watchMove);
     }
 
     private DemoOutcome outcome(String initial, String crashed, String newMaster, Timeline.Outage crashOutage,
                                 String stopped, List<String> leftPoolOn, String resumedOn, boolean preempt,
-                                String holder, Timeline.Outage returnOutage) {
+                                String holder, Timeline.Outage returnOutage, DemoOutcome.WatchMove watchMove) {
         long answered = tl.count(DemoEvent.Kind.REQUEST, "OK", Long.MIN_VALUE);
         long failed = tl.count(DemoEvent.Kind.REQUEST, "FAILED", Long.MIN_VALUE);
         if (tl.watchEventsLost() > 0) {
             failures.add("the watch lost " + tl.watchEventsLost() + " events");
         }
         DemoOutcome o = new DemoOutcome(initial, crashed, newMaster, crashOutage, stopped, List.copyOf(leftPoolOn),
-                resumedOn, tl.watchEventsLost(), preempt, holder, returnOutage, answered, failed, List.copyOf(failures));
+                resumedOn, tl.watchEventsLost(), preempt, holder, returnOutage, watchMove, answered, failed, List.copyOf(failures));
         summary(o);
         return o;
     }
@@ -188,7 +203,9 @@ final class DemoStory {
         if (o.returnOutage() != null) {
             tl.say(o.crashed() + " came back (" + (o.preempt() ? "preempt" : "nopreempt") + "): VIP on "
                     + (o.masterAfterReturn().isEmpty() ? "(nobody)" : o.masterAfterReturn()) + ", client outage "
-                    + o.returnOutage().longestGap().toMillis() + " ms");
+                    + o.returnOutage().longestGap().toMillis() + " ms, " + o.returnOutage().failedRequests()
+                    + " requests failed" + (o.watchMove() == null ? ""
+                    : "; watch reconnected in " + o.watchMove().reconnect().toMillis() + " ms"));
         }
         tl.say("client requests:           " + o.requestsAnswered() + " answered " + tl.answersByApiserver() + ", "
                 + o.requestsFailed() + " failed; watch: "
@@ -212,6 +229,23 @@ final class DemoStory {
             failures.add("VIP " + when + ": expected on " + expected + " only, found on " + holders);
         }
         return holder;
+    }
+
+    /** The first break of the client's watch since {@code since} and the reconnection after it, or null. */
+    private DemoOutcome.WatchMove watchMove(long since) {
+        DemoEvent broken = null;
+        for (DemoEvent e : tl.events()) {
+            if (e.kind() != DemoEvent.Kind.WATCH || e.nanoTime() < since) {
+                continue;
+            }
+            if (broken == null && e.state().equals("BROKEN")) {
+                broken = e;
+            } else if (broken != null && e.state().equals("CONNECTED")) {
+                return new DemoOutcome.WatchMove(broken.detail(), Duration.ofNanos(e.nanoTime() - broken.nanoTime()),
+                        e.subject());
+            }
+        }
+        return null;
     }
 
     /** When {@code node} last reported MASTER, not before {@code since}. */

@@ -181,6 +181,11 @@ final class SimulatedControlPlane implements ControlPlane {
     }
 
     @Override
+    public boolean clientThroughVip() {
+        return false;
+    }
+
+    @Override
     public List<String> vipHolders() {
         List<String> holders = new ArrayList<>();
         for (String n : NODES) {
