@@ -41,9 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 // Why this file is long: the public Builder is nested (its API name is TcpBalancer.Builder) and documents
-// each of its ~30 options with range and default; the component itself is about 270 lines. The work lives in
-// RelaySession (one connection), Admission (maxconn), Backends (pool, checks, health and admin reactions),
-// Frontends (listening sockets), StatsSnapshot and AdminHandler, which read the BalancerConfig record.
+// each of its ~45 options (HAProxy's timeouts, maxconn, checks, the stats page's access rules) with range and
+// default, about 520 lines; the component above it is about 430. The work lives in RelaySession (one
+// connection), Admission (maxconn), Backends (pool, checks, health and admin reactions), Frontends (listening
+// sockets), StatsSnapshot and AdminHandler, which read the BalancerConfig record.
 
 /**
  * An L4 TCP balancer on Netty (HAProxy's {@code mode tcp}): it accepts clients on one or more frontend

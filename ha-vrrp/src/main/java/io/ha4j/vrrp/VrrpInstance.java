@@ -108,9 +108,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Where things are.</b> This class is the component: lifecycle, wiring and threads. The settings are the
  * immutable {@code VrrpConfig} that {@link Builder} produces; the protocol is {@code VrrpStateMachine}; "why was this
  * advert dropped?" is {@code ReceiveChecks}; effective priority and tracking faults are {@code Tracking}; the advert on
- * the wire is {@code AdvertSender}; the hand-over from the transport's thread is {@code RxQueue}. The file is longer
- * than ha4j's ~600-line guide only because the public {@link Builder} (about 400 lines, one documented method per
- * keepalived option) is nested here, where users look for {@code VrrpInstance.builder(...)}.
+ * the wire is {@code AdvertSender}; the hand-over from the transport's thread is {@code RxQueue}. The file is about
+ * twice ha4j's ~600-line guide: the public {@link Builder} (about 400 lines, one documented method per keepalived
+ * option) is nested here, where users look for {@code VrrpInstance.builder(...)}, and the component keeps the one
+ * place where the transport's thread, the scheduler thread and the host's calls (step-down, priority, the stats and
+ * leadership views) meet the state machine, so that its threading can be read in one file.
  */
 public final class VrrpInstance implements HaComponent, LeaderElection, StatsSource {
 
