@@ -9,9 +9,7 @@ import io.ha4j.core.HttpCheck;
 import io.ha4j.core.Phase;
 import io.ha4j.core.TlsOptions;
 import io.ha4j.core.internal.Validation;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -124,7 +122,6 @@ public final class TcpBalancer implements HaComponent {
     private EventLoopGroup group;
     private boolean ownsGroup;
     private NettyTransport transport;
-    private Bootstrap backendBootstrap;
     private Channel adminChannel;
     private volatile List<InetSocketAddress> bound = List.of();
 
@@ -201,16 +198,6 @@ public final class TcpBalancer implements HaComponent {
         for (Backend b : config.backends()) {
             backends.add(b);
         }
-        backendBootstrap = new Bootstrap()
-                .group(group)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNanos())));
-        transport.keepAliveTiming(backendBootstrap, false);
         bound = Frontends.bind(config, transport, group, admission, this::newSession);
         if (config.adminAddress() != null) {
             adminChannel = AdminHandler.bind(this, config, group, transport, context.clock());
@@ -222,7 +209,7 @@ public final class TcpBalancer implements HaComponent {
 
     /** A client connection was accepted (on its event loop): make its session and ask for a slot. */
     private void newSession(Channel ch) {
-        RelaySession s = new RelaySession(config, admission, backends, backendBootstrap, frontend, ch);
+        RelaySession s = new RelaySession(config, admission, backends, transport, frontend, ch);
         ch.pipeline().addLast(new RelayHandler(s, true));
         admission.accepted(s);
     }
