@@ -62,9 +62,9 @@ final class Frontends {
             transport.reusePort(sb);
         }
         if (!transport.epoll) {
-            sb.childOption(ChannelOption.SO_KEEPALIVE, true); // with epoll the listener's, inherited by accepted sockets
+            sb.childOption(ChannelOption.SO_KEEPALIVE, true); // with epoll: the listener's, inherited (inheritedByAccepted)
         }
-        transport.keepAliveTiming(sb, true);
+        transport.childKeepAliveTiming(sb);
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         for (InetSocketAddress wanted : config.frontends()) {
             if (wanted.getPort() != 0) {

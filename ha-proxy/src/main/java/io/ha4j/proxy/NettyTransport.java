@@ -1,10 +1,8 @@
 package io.ha4j.proxy;
 
-import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -14,7 +12,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannelConfig;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
@@ -65,10 +62,6 @@ final class NettyTransport {
 
     Class<? extends ServerChannel> serverChannel() {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    Class<? extends SocketChannel> socketChannel() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     boolean supportsReusePort() {
@@ -137,24 +130,16 @@ final class NettyTransport {
         }
     }
 
-    /** Keepalive probe timing on an accepted or connected socket (SO_KEEPALIVE itself is set by the caller). */
-    void keepAliveTiming(AbstractBootstrap<?, ?> b, boolean child) {
+    /** Keepalive probe timing on every accepted socket (SO_KEEPALIVE itself: {@link #inheritedByAccepted}). */
+    void childKeepAliveTiming(ServerBootstrap b) {
         if (epoll) {
-            option(b, child, EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
-            option(b, child, EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS);
-            option(b, child, EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_COUNT);
+            b.childOption(EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+            b.childOption(EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS);
+            b.childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_COUNT);
         } else {
-            option(b, child, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), KEEPALIVE_IDLE_SECONDS);
-            option(b, child, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), KEEPALIVE_INTERVAL_SECONDS);
-            option(b, child, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_COUNT);
-        }
-    }
-
-    private static <T> void option(AbstractBootstrap<?, ?> b, boolean child, ChannelOption<T> option, T value) {
-        if (child) {
-            ((ServerBootstrap) b).childOption(option, value);
-        } else {
-            b.option(option, value);
+            b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), KEEPALIVE_IDLE_SECONDS);
+            b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), KEEPALIVE_INTERVAL_SECONDS);
+            b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_COUNT);
         }
     }
 }
