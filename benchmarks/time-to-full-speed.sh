@@ -7,6 +7,7 @@
 #
 # Variants of the agent's JVM (the training run for cds/aot is one warm-up of TRAIN seconds of the same load):
 #   plain  java -jar ha-agent.jar                                  ($JAVA, default java 17)
+#   c1     the same with -XX:TieredStopAtLevel=1 (C1 only: cheap compiles, lower peak)
 #   cds    JDK 17 AppCDS: -XX:ArchiveClassesAtExit once, then -XX:SharedArchiveFile=...
 #   aot    JDK 25 AOT cache (JEP 483/515: classes loaded and linked, method profiles): -XX:AOTCacheOutput once,
 #          then -XX:AOTCache=... ($JAVA25)
@@ -101,6 +102,7 @@ run_proxy haproxy haproxy -db -f "$OUT/haproxy.cfg"
 for v in $VARIANTS; do
   case "$v" in
     plain) run_proxy "agent-plain" "$JAVA" "${AGENT[@]}" ;;
+    c1) run_proxy "agent-c1" "$JAVA" -XX:TieredStopAtLevel=1 "${AGENT[@]}" ;;
     cds)
       train "$JAVA" -XX:ArchiveClassesAtExit="$OUT/agent.jsa" "${AGENT[@]}"
       run_proxy "agent-cds" "$JAVA" -XX:SharedArchiveFile="$OUT/agent.jsa" "${AGENT[@]}" ;;
