@@ -38,6 +38,7 @@ PIN="${PIN:-0}"                     # 1: proxies on CPU 1, backends and load gen
 JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled}"
 HAPROXY_EXTRA="${HAPROXY_EXTRA:-}"  # e.g. "option splice-auto" for the defaults section
+CHECK="${CHECK:-0}"                 # 1: health checks on both sides (HAProxy 'check' = TCP connect every 2 s; ha4j --check, the same)
 
 HTTP_PORT=$((BASE_PORT + 80)); IPERF_PORT=$((BASE_PORT + 201)); SOCKPERF_PORT=$((BASE_PORT + 111))
 
@@ -145,13 +146,13 @@ defaults
   $HAPROXY_EXTRA
 listen http
   bind 127.0.0.1:$(port_of haproxy http)
-  server s1 127.0.0.1:$HTTP_PORT
+  server s1 127.0.0.1:$HTTP_PORT$([[ "$CHECK" == 1 ]] && echo " check")
 listen iperf
   bind 127.0.0.1:$(port_of haproxy iperf)
-  server s1 127.0.0.1:$IPERF_PORT
+  server s1 127.0.0.1:$IPERF_PORT$([[ "$CHECK" == 1 ]] && echo " check")
 listen sockperf
   bind 127.0.0.1:$(port_of haproxy sockperf)
-  server s1 127.0.0.1:$SOCKPERF_PORT
+  server s1 127.0.0.1:$SOCKPERF_PORT$([[ "$CHECK" == 1 ]] && echo " check")
 EOF
   cpu proxy haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
   PIDS+=($!)
@@ -159,7 +160,7 @@ EOF
 fi
 if [[ " $TARGETS " == *" ha4j "* ]]; then
   # shellcheck disable=SC2086
-  cpu proxy "$JAVA" $JAVA_OPTS -cp "$JAR" io.ha4j.benchmarks.BalancerMain --threads "$THREADS" \
+  cpu proxy "$JAVA" $JAVA_OPTS -cp "$JAR" io.ha4j.benchmarks.BalancerMain --threads "$THREADS" $([[ "$CHECK" == 1 ]] && echo --check) \
     --route "127.0.0.1:$(port_of ha4j http)=127.0.0.1:$HTTP_PORT" \
     --route "127.0.0.1:$(port_of ha4j iperf)=127.0.0.1:$IPERF_PORT" \
     --route "127.0.0.1:$(port_of ha4j sockperf)=127.0.0.1:$SOCKPERF_PORT" > "$WORK/ha4j.log" 2>&1 &
@@ -250,7 +251,7 @@ run_one() { # run_one TEST TARGET DURATION RECORD
   esac
 }
 
-echo "ha4j side-by-side: threads=$THREADS duration=${DURATION}s warmup=${WARMUP}s repeats=$REPEATS pin=$PIN targets=[$TARGETS]"
+echo "ha4j side-by-side: threads=$THREADS duration=${DURATION}s warmup=${WARMUP}s repeats=$REPEATS pin=$PIN check=$CHECK targets=[$TARGETS] loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cpus, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
 echo "versions: $(haproxy -v 2>&1 | head -1 | awk '{print $1, $2, $3}'), $(nginx -v 2>&1 | cut -d' ' -f3), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(iperf3 -v 2>&1 | head -1 | awk '{print $1, $2}'), sockperf $(sockperf --version 2>&1 | awk '/version/ {print $NF; exit}'), $("$JAVA" -version 2>&1 | head -1)"
 for test in $TESTS; do

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.ha4j.benchmarks.BalancerMain --threads 1 \
- *     --route 127.0.0.1:49080=127.0.0.1:47080 [--route ...] [--transport auto|epoll|nio]
+ *     --route 127.0.0.1:49080=127.0.0.1:47080 [--route ...] [--transport auto|epoll|nio] [--check]
  * </pre>
  *
  * Runs until SIGTERM/SIGINT, then closes the balancers (no drain) and the group.
@@ -39,6 +39,7 @@ public final class BalancerMain {
     static final class Options {
         int threads = 1;
         Transport transport = Transport.AUTO;
+        boolean check;
         final List<InetSocketAddress[]> routes = new ArrayList<>();
 
         static Options parse(String... args) {
@@ -51,6 +52,9 @@ public final class BalancerMain {
                         if (o.threads < 1 || o.threads > 1024) {
                             throw new IllegalArgumentException("--threads must be in [1, 1024], was " + o.threads);
                         }
+                        break;
+                    case "--check":
+                        o.check = true;
                         break;
                     case "--transport":
                         o.transport = Transport.valueOf(value(args, ++i, a).toUpperCase(java.util.Locale.ROOT));
@@ -65,7 +69,7 @@ public final class BalancerMain {
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option " + a
-                                + " (known: --threads N, --route host:port=host:port, --transport auto|epoll|nio)");
+                                + " (known: --threads N, --route host:port=host:port, --transport auto|epoll|nio, --check)");
                 }
             }
             if (o.routes.isEmpty()) {
@@ -118,7 +122,7 @@ public final class BalancerMain {
         int n = 0;
         for (InetSocketAddress[] route : o.routes) {
             TcpBalancer b = newBalancer("route" + (n++), route[0], route[1], group, epoll ? Transport.EPOLL : Transport.NIO,
-                    o.threads);
+                    o.threads, o.check);
             balancers.add(b);
             b.start();
             System.out.println("ha4j TcpBalancer " + b.name() + " " + b.boundAddresses() + " -> " + route[1]
@@ -130,10 +134,19 @@ public final class BalancerMain {
     /** A balancer set up like the harness's HAProxy {@code listen} section (no check: the server is always up). */
     static TcpBalancer newBalancer(String name, InetSocketAddress listen, InetSocketAddress backend,
                                    EventLoopGroup group, Transport transport, int acceptors) {
+        return newBalancer(name, listen, backend, group, transport, acceptors, false);
+    }
+
+    /**
+     * With {@code check}, the server is checked as HAProxy's {@code server ... check} does it in {@code mode tcp}:
+     * a TCP connect every 2 s (the checker's default timers).
+     */
+    static TcpBalancer newBalancer(String name, InetSocketAddress listen, InetSocketAddress backend,
+                                   EventLoopGroup group, Transport transport, int acceptors, boolean check) {
         return TcpBalancer.builder(name)
                 .bind(listen)
                 .backend(Backend.builder("s1", backend.getHostString(), backend.getPort())
-                        .check(HealthCheck.of("none (benchmark backend is always up)", () -> true))
+                        .check(check ? HealthCheck.tcp(backend) : HealthCheck.of("none (benchmark backend is always up)", () -> true))
                         .build())
                 .eventLoopGroup(group)
                 .transport(transport)

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -51,6 +52,11 @@ record BalancerConfig(
     BalancerConfig {
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
+    }
+
+    /** The connect timeout as Netty's {@code CONNECT_TIMEOUT_MILLIS} takes it (at least 1 ms). */
+    int connectTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
     }
 
     /** The check of {@code backend}: its own, else the balancer's check template. */

@@ -4,6 +4,9 @@ import io.ha4j.core.HaStartException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -47,9 +50,8 @@ final class Frontends {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpBalancer.WATER_MARK)
+                .handler(PinAccepted.INSTANCE)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -59,7 +61,10 @@ final class Frontends {
         if (perAddress > 1) {
             transport.reusePort(sb);
         }
-        transport.keepAliveTiming(sb, true);
+        if (!transport.epoll) {
+            sb.childOption(ChannelOption.SO_KEEPALIVE, true); // with epoll: the listener's, inherited (inheritedByAccepted)
+        }
+        transport.childKeepAliveTiming(sb);
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         for (InetSocketAddress wanted : config.frontends()) {
             if (wanted.getPort() != 0) {
@@ -71,12 +76,31 @@ final class Frontends {
                 if (!f.isSuccess()) {
                     throw inUse(config.name(), actual, f.cause());
                 }
+                transport.inheritedByAccepted(f.channel());
                 admission.addAcceptor(f.channel());
                 actual = f.channel().localAddress();
             }
             addresses.add((InetSocketAddress) actual);
         }
         return List.copyOf(addresses);
+    }
+
+    /**
+     * Sits on each listening channel before Netty's acceptor and pins {@link EpollInterestPin}'s flag on every
+     * accepted channel while it is not registered yet, so that it is part of the channel's first
+     * {@code EPOLL_CTL_ADD} instead of costing an {@code EPOLL_CTL_MOD} per connection.
+     */
+    @ChannelHandler.Sharable
+    static final class PinAccepted extends ChannelInboundHandlerAdapter {
+        static final PinAccepted INSTANCE = new PinAccepted();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel) {
+                EpollInterestPin.pin((Channel) msg);
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Fails when anything listens on {@code address} already (even with {@code SO_REUSEPORT}). */

@@ -1,8 +1,8 @@
 package io.ha4j.proxy;
 
-import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -10,11 +10,17 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannelConfig;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -58,10 +64,6 @@ final class NettyTransport {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    Class<? extends SocketChannel> socketChannel() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    }
-
     boolean supportsReusePort() {
         return epoll;
     }
@@ -72,24 +74,72 @@ final class NettyTransport {
         }
     }
 
-    /** Keepalive probe timing on an accepted or connected socket (SO_KEEPALIVE itself is set by the caller). */
-    void keepAliveTiming(AbstractBootstrap<?, ?> b, boolean child) {
+    /**
+     * A new, unregistered socket for a backend connection to {@code target}, configured as every relayed socket
+     * is (reads on demand, half-close passed on, keepalive, the relay's water marks; TCP_NODELAY is Netty's
+     * default on both transports).
+     *
+     * <p>Why not a {@code Bootstrap}: a backend is connected once per client, and a bootstrap clone per connect
+     * copies its option and attribute maps, creates the channel reflectively and sets every option through the
+     * generic option path. Made here, the socket is of the target's address family (an IPv4 backend gets an
+     * {@code AF_INET} socket, no dual-stack {@code IPV6_V6ONLY} call) and its epoll interest set already holds
+     * {@link EpollInterestPin}'s flag when it is registered, which saves an {@code epoll_ctl} per connection.
+     */
+    Channel newBackendChannel(InetSocketAddress target, int connectTimeoutMillis) {
         if (epoll) {
-            option(b, child, EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
-            option(b, child, EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS);
-            option(b, child, EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_COUNT);
-        } else {
-            option(b, child, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), KEEPALIVE_IDLE_SECONDS);
-            option(b, child, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), KEEPALIVE_INTERVAL_SECONDS);
-            option(b, child, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_COUNT);
+            EpollSocketChannel ch = new EpollSocketChannel(
+                    target.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+            EpollInterestPin.pin(ch);
+            EpollSocketChannelConfig c = ch.config();
+            relayOptions(c, connectTimeoutMillis);
+            c.setKeepAlive(true);
+            c.setTcpKeepIdle(KEEPALIVE_IDLE_SECONDS);
+            c.setTcpKeepIntvl(KEEPALIVE_INTERVAL_SECONDS);
+            c.setTcpKeepCnt(KEEPALIVE_COUNT);
+            return ch;
+        }
+        NioSocketChannel ch = new NioSocketChannel();
+        SocketChannelConfig c = ch.config();
+        relayOptions(c, connectTimeoutMillis);
+        c.setKeepAlive(true);
+        c.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), KEEPALIVE_IDLE_SECONDS);
+        c.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), KEEPALIVE_INTERVAL_SECONDS);
+        c.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_COUNT);
+        return ch;
+    }
+
+    private static void relayOptions(SocketChannelConfig c, int connectTimeoutMillis) {
+        c.setAutoRead(false);
+        c.setAllowHalfClosure(true);
+        c.setWriteBufferWaterMark(TcpBalancer.WATER_MARK);
+        c.setConnectTimeoutMillis(connectTimeoutMillis);
+    }
+
+    /**
+     * Sets on a bound listening socket what Linux copies to every socket it accepts, so that it costs no
+     * {@code setsockopt} per connection: {@code SO_KEEPALIVE} (TCP_NODELAY is set by Netty on each accepted epoll
+     * socket anyway). NIO sets it per accepted socket instead (a child option).
+     */
+    void inheritedByAccepted(Channel listener) {
+        if (epoll && listener.isOpen()) {
+            try {
+                ((Socket) ((EpollServerSocketChannel) listener).fd()).setKeepAlive(true);
+            } catch (IOException e) {
+                throw new ChannelException("cannot set SO_KEEPALIVE on " + listener, e);
+            }
         }
     }
 
-    private static <T> void option(AbstractBootstrap<?, ?> b, boolean child, ChannelOption<T> option, T value) {
-        if (child) {
-            ((ServerBootstrap) b).childOption(option, value);
+    /** Keepalive probe timing on every accepted socket (SO_KEEPALIVE itself: {@link #inheritedByAccepted}). */
+    void childKeepAliveTiming(ServerBootstrap b) {
+        if (epoll) {
+            b.childOption(EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+            b.childOption(EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS);
+            b.childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_COUNT);
         } else {
-            b.option(option, value);
+            b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), KEEPALIVE_IDLE_SECONDS);
+            b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), KEEPALIVE_INTERVAL_SECONDS);
+            b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_COUNT);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.ha4j.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -8,10 +7,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,23 +33,18 @@ import org.slf4j.LoggerFactory;
  * either side, a timeout, the server being marked down ({@code shutdownSessionsOnDown}), an admin action or
  * the end of a graceful shutdown. Termination is recorded as HAProxy's two-letter state (cause, phase).
  */
-final class RelaySession implements Runnable {
+final class RelaySession implements Runnable, ChannelFutureListener {
 
     static final Logger TCPLOG = LoggerFactory.getLogger("io.ha4j.proxy.tcplog");
     private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
     private static final long MAX_TURNAROUND_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> {
-        Channel ch = f.channel();
-        if (ch.isActive() && ch instanceof DuplexChannel) {
-            ((DuplexChannel) ch).shutdownOutput();
-        }
-    };
+    private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> shutdownOutput(f.channel());
 
     private final BalancerConfig config;
     private final Admission admission;
     private final Backends backends;
-    private final Bootstrap backendBootstrap;
+    private final NettyTransport transport;
     private final FrontendCounters frontend;
     final Channel client;
     private final Ticker ticker;
@@ -68,6 +65,8 @@ final class RelaySession implements Runnable {
     private int retries;
     private List<Server> tried;
     private ScheduledFuture<?> timer;
+    /** Whether this session waits on its loop's {@link DeferredTimers} list for its timer. */
+    private boolean timerDeferred;
     /** Bytes the client sent before the backend connection was up (see {@link #holdEarly}). */
     private ArrayDeque<Object> early;
     private char cause = '-';
@@ -82,12 +81,12 @@ final class RelaySession implements Runnable {
     /** Sockets of this session still open once it is closed; the slot is given back at 0. */
     private int socketsOpen;
 
-    RelaySession(BalancerConfig config, Admission admission, Backends backends, Bootstrap backendBootstrap,
+    RelaySession(BalancerConfig config, Admission admission, Backends backends, NettyTransport transport,
                  FrontendCounters frontend, Channel client) {
         this.config = config;
         this.admission = admission;
         this.backends = backends;
-        this.backendBootstrap = backendBootstrap;
+        this.transport = transport;
         this.frontend = frontend;
         this.client = client;
         this.ticker = client.eventLoop().ticker();
@@ -178,10 +177,30 @@ final class RelaySession implements Runnable {
         s.connectionOpened();
         s.sessions.add(this);
         connectStartNanos = ticker.nanoTime();
-        Bootstrap b = backendBootstrap.clone(client.eventLoop()).handler(new RelayHandler(this, false));
-        ChannelFuture f = b.connect(s.address);
-        server = f.channel();
-        f.addListener((ChannelFutureListener) this::connectDone);
+        Channel ch = transport.newBackendChannel(s.address, config.connectTimeoutMillis());
+        ch.pipeline().addLast(new RelayHandler(this, false));
+        server = ch;
+        // registering from the event loop completes at once; the connect's outcome comes to operationComplete
+        ChannelFuture registered = client.eventLoop().register(ch);
+        if (registered.isDone()) {
+            registered(registered);
+        } else {
+            registered.addListener((ChannelFutureListener) this::registered);
+        }
+    }
+
+    private void registered(ChannelFuture f) {
+        if (f.isSuccess()) {
+            f.channel().connect(target.address).addListener(this);
+        } else {
+            connectDone(f);
+        }
+    }
+
+    /** The backend connect (or its registration) completed. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        connectDone(f);
     }
 
     private void connectDone(ChannelFuture f) {
@@ -203,7 +222,7 @@ final class RelaySession implements Runnable {
                 early = null;
             }
             if (clientInputShut) {
-                server.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+                shutdownOutputWhenFlushed(server);
             } else {
                 client.read();
             }
@@ -329,9 +348,38 @@ final class RelaySession implements Runnable {
         if (connectedNanos < 0) {
             return; // passed on once connected
         }
-        Channel peer = clientSide ? server : client;
-        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+        shutdownOutputWhenFlushed(clientSide ? server : client);
         rearmTimer();
+    }
+
+    /** Passes a FIN on to {@code ch} once what was relayed to it before is written. */
+    private static void shutdownOutputWhenFlushed(Channel ch) {
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        if (out != null && out.totalPendingWriteBytes() == 0) {
+            shutdownOutput(ch); // the usual case: the last read batch was flushed at once
+        } else {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+        }
+    }
+
+    /**
+     * Sends FIN on {@code ch}. With epoll, straight on the socket: everything relayed to it is written and nothing
+     * more will be (its peer's input is shut), so Netty's {@code shutdownOutput} would only add what it does for
+     * writes still queued, which costs an exception with a stack trace and a pipeline event per connection.
+     */
+    private static void shutdownOutput(Channel ch) {
+        if (!ch.isActive()) {
+            return;
+        }
+        if (ch instanceof EpollSocketChannel) {
+            try {
+                ((Socket) ((EpollSocketChannel) ch).fd()).shutdown(false, true);
+            } catch (IOException e) {
+                ch.pipeline().fireExceptionCaught(e);
+            }
+        } else if (ch instanceof DuplexChannel) {
+            ((DuplexChannel) ch).shutdownOutput();
+        }
     }
 
     void channelClosed(boolean clientSide) {
@@ -400,7 +448,10 @@ final class RelaySession implements Runnable {
         }
     }
 
-    /** The inactivity timer (one per session, re-armed from the time of the last read). */
+    /**
+     * The inactivity timer (one per session, re-armed from the time of the last read; a new session's is armed
+     * late, by {@link DeferredTimers}, when its deadline is far).
+     */
     @Override
     public void run() {
         timer = null;
@@ -423,6 +474,27 @@ final class RelaySession implements Runnable {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+        long deadline = deadline();
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        long delay = Math.max(0, deadline - ticker.nanoTime());
+        if (delay >= DeferredTimers.DEFER_NANOS) {
+            if (!timerDeferred) {
+                timerDeferred = true;
+                DeferredTimers.defer(client.eventLoop(), this);
+            }
+            return;
+        }
+        timer = client.eventLoop().schedule(this, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link DeferredTimers} reached this session: arm its timer at its deadline, unless it ended or has one. */
+    void armDeferredTimer() {
+        timerDeferred = false;
+        if (closed || timer != null) {
+            return;
         }
         long deadline = deadline();
         if (deadline != Long.MAX_VALUE) {

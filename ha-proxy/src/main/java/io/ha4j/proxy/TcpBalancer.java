@@ -14,9 +14,7 @@ import io.ha4j.core.internal.ComponentLifecycle;
 import io.ha4j.core.VipListener;
 import io.ha4j.core.VirtualAddress;
 import io.ha4j.core.internal.Validation;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -127,7 +125,6 @@ public final class TcpBalancer implements HaComponent, StatsSource {
     private volatile boolean running;
     private volatile Duration closeDrainDeadline;
     private NettyTransport transport;
-    private Bootstrap backendBootstrap;
     private Channel adminChannel;
     private volatile List<InetSocketAddress> bound = List.of();
     private final VipListener vipListener = new VipListener() {
@@ -229,16 +226,6 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         for (Backend backend : config.backends()) {
             b.add(backend);
         }
-        backendBootstrap = new Bootstrap()
-                .group(group)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNanos())));
-        transport.keepAliveTiming(backendBootstrap, false);
         // released first: stop accepting, then drain what is established (the admin listener's channel too)
         lifecycle.acquired(this::stopAndDrain);
         bound = Frontends.bind(config, transport, group, admission, this::newSession);
@@ -272,7 +259,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
 
     /** A client connection was accepted (on its event loop): make its session and ask for a slot. */
     private void newSession(Channel ch) {
-        RelaySession s = new RelaySession(config, admission, backends, backendBootstrap, frontend, ch);
+        RelaySession s = new RelaySession(config, admission, backends, transport, frontend, ch);
         ch.pipeline().addLast(new RelayHandler(s, true));
         admission.accepted(s);
     }

@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps the parsed configuration to ha4j components through their builders:
@@ -49,11 +51,16 @@ import java.util.regex.Pattern;
  *
  * <p>Further HAProxy readings: a frontend's connection limit is its {@code maxconn}, else the global
  * {@code maxconn} (the process-wide cap, which bounds a lone frontend the same way), else ha4j's 10000;
- * {@code bind *:PORT} listens on every IPv4 address; the drain deadline at stop is {@code hard-stop-after}.
+ * {@code bind *:PORT} listens on every IPv4 address; the drain deadline at stop is {@code hard-stop-after};
+ * {@code nbthread N} gives every balancer N event loop threads and N acceptors per address ({@code SO_REUSEPORT},
+ * as HAProxy's threads each accept on their own), and without it the available processors, HAProxy's default
+ * (a log line at INFO says which); {@code tune.bufsize} is accepted with a warning that it has no effect.
  * ha4j's balancer has one set of check timers, one {@code slowstart} and one {@code on-marked-down} rule
  * per backend, so servers that differ in them are an error naming both lines.
  */
 public final class AgentMapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentMapper.class);
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern HAPROXY_WORD = Pattern.compile("(^|[\\s/])haproxy(\\s|$|\\.service)");
@@ -222,6 +229,13 @@ public final class AgentMapper {
 
     private List<TcpBalancer> mapBalancers(HaproxyConfig config, Optional<KeepalivedConfig> keepalived) {
         List<TcpBalancer> out = new ArrayList<>();
+        if (!config.frontends().isEmpty()) {
+            int threads = config.global().threads().orElse(Runtime.getRuntime().availableProcessors());
+            LOG.info("{} event loop thread(s) and {} acceptor(s) per address for each balancer ({}); maxconn {}", threads,
+                    Math.min(threads, 64), config.global().threads().isPresent() ? "nbthread" : "no nbthread: the available processors",
+                    config.global().maxConnections().isPresent() ? config.global().maxConnections().getAsInt() + " (global, unless a frontend sets its own)"
+                            : "per frontend, else ha4j's 10000");
+        }
         List<HaproxyConfig.Stats> stats = new ArrayList<>(config.stats());
         for (Frontend f : config.frontends()) {
             Optional<Backend> backend = config.backend(f.defaultBackend());
@@ -254,6 +268,7 @@ public final class AgentMapper {
             Optional<Integer> maxConn = f.maxConnections().isPresent() ? Optional.of(f.maxConnections().getAsInt())
                     : config.global().maxConnections().isPresent() ? Optional.of(config.global().maxConnections().getAsInt()) : Optional.empty();
             maxConn.ifPresent(m -> b.maxConnections(Math.min(m, 1_000_000)));
+            config.global().threads().ifPresent(n -> b.ioThreads(n).acceptors(Math.min(n, 64)));
             be.timeouts().connect().ifPresent(b::connectTimeout);
             be.timeouts().queue().ifPresent(b::queueTimeout); // how long a client past maxconn waits for a slot
             b.clientTimeout(f.timeouts().client().orElse(Duration.ZERO));

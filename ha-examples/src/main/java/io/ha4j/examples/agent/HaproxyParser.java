@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * Reads an {@code haproxy.cfg} into an {@link HaproxyConfig}.
  *
- * <p>Supported: {@code global} ({@code maxconn}, {@code ssl-server-verify}; process, logging and TLS-default
+ * <p>Supported: {@code global} ({@code maxconn}, {@code nbthread}, {@code ssl-server-verify}, {@code tune.bufsize} with a
+ * warning that it has no effect; process, logging and TLS-default
  * keywords are warnings), {@code defaults}, {@code frontend}, {@code backend} and {@code listen} in
  * {@code mode tcp} ({@code bind}, {@code default_backend}, {@code balance}, {@code server},
  * {@code default-server}, {@code retries}, {@code maxconn}, {@code option redispatch|allbackups|httpchk|
@@ -69,7 +70,6 @@ public final class HaproxyParser {
             Map.entry("gid", PROCESS),
             Map.entry("daemon", PROCESS),
             Map.entry("master-worker", PROCESS),
-            Map.entry("nbthread", "ha4j sizes its Netty event loops itself; ignored"),
             Map.entry("stats", "the runtime API socket is not offered; use the TcpBalancer admin API or a stats page; ignored"),
             Map.entry("crt-base", "only used by TLS termination, which ha4j does not do; ignored"),
             Map.entry("ssl-default-bind-ciphers", "only used by TLS termination, which ha4j does not do; ignored"),
@@ -90,6 +90,7 @@ public final class HaproxyParser {
     private final HaproxyProxySection proxySection;
 
     private Integer globalMaxConn;
+    private Integer globalThreads;
     private boolean globalVerifyNone;
     private Duration hardStopAfter;
     private Path caBase;
@@ -220,6 +221,21 @@ public final class HaproxyParser {
                     }
                 }
             }
+            case "nbthread" -> {
+                if (diagnostics.expectArgs(line, 1)) {
+                    OptionalInt v = values.integer(line.origin(), k, line.args().get(0), 1, 1024);
+                    if (v.isPresent()) {
+                        globalThreads = v.getAsInt();
+                    }
+                }
+            }
+            case "tune.bufsize" -> {
+                if (diagnostics.expectArgs(line, 1)
+                        && values.integer(line.origin(), k, line.args().get(0), 1024, 1 << 30).isPresent()) {
+                    diagnostics.warn(line, "ha4j's relay reads up to 64 KiB at once (Netty's adaptive read buffer) and "
+                            + "queues at most 64 KiB plus one read per direction (its write water mark); ignored");
+                }
+            }
             case "ca-base" -> {
                 if (diagnostics.expectArgs(line, 1)) {
                     caBase = Path.of(line.args().get(0));
@@ -300,7 +316,7 @@ public final class HaproxyParser {
             diagnostics.warn(caBaseOrigin, "ca-base", "no server has a ca-file for it to apply to; ignored");
         }
         HaproxyConfig.Global global = new HaproxyConfig.Global(globalMaxConn == null ? OptionalInt.empty() : OptionalInt.of(globalMaxConn),
-                Optional.ofNullable(hardStopAfter));
+                Optional.ofNullable(hardStopAfter), globalThreads == null ? OptionalInt.empty() : OptionalInt.of(globalThreads));
         return new HaproxyConfig(file, global, frontends, backends, stats);
     }
 

@@ -420,4 +420,18 @@ class HaproxyParserTest {
         assertEquals(List.of("default_backend"), TestFiles.keywords(d.errors()));
         assertEquals(3, d.errors().get(0).line());
     }
+
+    @Test
+    void nbthreadSetsTheEventLoopsAndTuneBufsizeIsAWarning() {
+        Diagnostics d = new Diagnostics();
+        HaproxyConfig c = parseText("global\n nbthread 3\n tune.bufsize 32768\n", d);
+        assertFalse(d.hasErrors(), TestFiles.dump(d));
+        assertEquals(OptionalInt.of(3), c.global().threads());
+        assertTrue(warningAbout(d, "tune.bufsize").message().contains("ignored"), TestFiles.dump(d));
+        assertEquals(OptionalInt.empty(), parseText("global\n maxconn 10\n", new Diagnostics()).global().threads());
+
+        Diagnostics bad = new Diagnostics();
+        parseText("global\n nbthread 0\n", bad);
+        assertEquals(List.of("nbthread"), TestFiles.keywords(bad.errors()));
+    }
 }

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Where a proxy spends per connection and per MiB: CPU time, syscalls, and (ha4j) async-profiler cpu/alloc profiles.
+#
+#   benchmarks/profile.sh                         # PROFILES="cpu alloc strace" LOADS="close bulk"
+#   AP=/tmp/ap/linux-x64/libasyncProfiler.so PROFILES=cpu LOADS=close benchmarks/profile.sh
+#
+# Starts nginx (1 KiB file) and an iperf3 server on 127.0.0.1, HAProxy (nbthread $THREADS) and
+# io.ha4j.benchmarks.BalancerMain ($THREADS event loops) in front of them, configured as side-by-side.sh does.
+# For each load (close = wrk 'Connection: close' 1 KiB, $CONNS connections; bulk = one iperf3 stream) and each
+# proxy it prints the proxy's CPU time (utime+stime from /proc) per connection or per MiB, and with
+#   cpu / alloc   an async-profiler profile of the ha4j JVM during the load, summarised by area (collapsed stacks
+#                 kept in $OUT), attached with jcmd JVMTI.agent_load after the warm-up;
+#   strace        `strace -c -f` of each proxy during the load, syscalls per connection or per MiB.
+# async-profiler: mvn dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory=/tmp/ap,
+# then unzip it there (it holds linux-x64/libasyncProfiler.so). Everything it starts is killed on exit.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+JAR="${JAR:-$HERE/target/benchmarks.jar}"
+AP="${AP:-/tmp/ap/linux-x64/libasyncProfiler.so}"
+THREADS="${THREADS:-1}"
+CONNS="${CONNS:-32}"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-5}"
+PROFILES="${PROFILES:-cpu alloc strace}"
+LOADS="${LOADS:-close bulk}"
+PROXIES="${PROXIES:-haproxy ha4j}"
+BASE_PORT="${BASE_PORT:-22000}"   # below the ephemeral range (32768+), which wrk close runs fill
+JAVA="${JAVA:-java}"
+JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints}"
+OUT="${OUT:-$(mktemp -d /tmp/ha4j-profile.XXXXXX)}"
+mkdir -p "$OUT"
+
+HTTP=$((BASE_PORT + 80)); IPERF=$((BASE_PORT + 201))
+port() { case "$1" in haproxy) echo $(($2 + 1000)) ;; ha4j) echo $(($2 + 2000)) ;; esac; }
+
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+wait_port() { local i; for ((i = 0; i < 150; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+mkdir -p "$OUT/www" "$OUT/nginx"; head -c 1024 /dev/urandom > "$OUT/www/1k"; chmod -R a+rX "$OUT"
+cat > "$OUT/nginx/nginx.conf" <<EOF
+worker_processes $THREADS; pid $OUT/nginx/nginx.pid; error_log $OUT/nginx/error.log warn;
+events { worker_connections 4096; }
+http { access_log off; default_type application/octet-stream; sendfile on; keepalive_requests 100000000;
+  client_body_temp_path $OUT/nginx/b; proxy_temp_path $OUT/nginx/p; fastcgi_temp_path $OUT/nginx/f;
+  uwsgi_temp_path $OUT/nginx/u; scgi_temp_path $OUT/nginx/s;
+  server { listen 127.0.0.1:$HTTP backlog=4096; root $OUT/www; } }
+EOF
+nginx -e "$OUT/nginx/error.log" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" -g 'daemon off;' & PIDS+=($!)
+iperf3 -s -B 127.0.0.1 -p "$IPERF" > "$OUT/iperf3-server.log" 2>&1 & PIDS+=($!)
+wait_port "$HTTP"; wait_port "$IPERF"
+
+declare -A PID_OF
+cat > "$OUT/haproxy.cfg" <<EOF
+global
+  nbthread $THREADS
+  maxconn 8192
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout tunnel 1h
+listen http
+  bind 127.0.0.1:$(port haproxy $HTTP)
+  server s1 127.0.0.1:$HTTP
+listen iperf
+  bind 127.0.0.1:$(port haproxy $IPERF)
+  server s1 127.0.0.1:$IPERF
+EOF
+haproxy -db -f "$OUT/haproxy.cfg" > "$OUT/haproxy.log" 2>&1 & PIDS+=($!); PID_OF[haproxy]=$!
+start_ha4j() { # start_ha4j [EXTRA JVM OPTION]: (re)starts the ha4j balancer
+  if [[ -n "${PID_OF[ha4j]:-}" ]]; then kill "${PID_OF[ha4j]}"; wait "${PID_OF[ha4j]}" 2>/dev/null || true; fi
+  # shellcheck disable=SC2086
+  "$JAVA" $JAVA_OPTS "$@" -cp "$JAR" io.ha4j.benchmarks.BalancerMain --threads "$THREADS" \
+    --route "127.0.0.1:$(port ha4j $HTTP)=127.0.0.1:$HTTP" --route "127.0.0.1:$(port ha4j $IPERF)=127.0.0.1:$IPERF" \
+    >> "$OUT/ha4j.log" 2>&1 & PIDS+=($!); PID_OF[ha4j]=$!
+  wait_port "$(port ha4j $HTTP)"; wait_port "$(port ha4j $IPERF)"
+}
+start_ha4j
+wait_port "$(port haproxy $HTTP)"; wait_port "$(port haproxy $IPERF)"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+
+# load LOAD PROXY SECONDS -> prints "units" done (connections or MiB)
+load() {
+  local out
+  case "$1" in
+    close)
+      out="$(wrk -t "$THREADS" -c "$CONNS" -d "${3}s" --timeout 5s -H 'Connection: close' "http://127.0.0.1:$(port "$2" $HTTP)/1k")"
+      awk '/requests in/ {print $1}' <<< "$out" ;;
+    bulk)
+      out="$(iperf3 -c 127.0.0.1 -p "$(port "$2" $IPERF)" -t "$3" -J)"
+      python3 -c "import json,sys; e=json.load(sys.stdin)[\"end\"]; print(round(e.get(\"sum_received\", e.get(\"sum\", {})).get(\"bytes\", 0)/1048576, 1))" <<< "$out" ;;
+  esac
+}
+unit() { [[ "$1" == close ]] && echo connection || echo MiB; }
+
+summarise_collapsed() { # FILE: share of samples by thread, and by area on the event loop threads
+  python3 - "$1" <<'PY'
+import sys, collections, re
+areas = [  # priority order: a stack counts for the first area any of its frames matches
+  ("accept (server channel read, child init)", ["ServerBootstrapAcceptor", "AbstractEpollServerChannel", "EpollServerSocketChannel"]),
+  ("backend connect (bootstrap, options, connect)", ["Bootstrap.connect", "doResolveAndConnect", "initAndRegister", "Bootstrap.init", "Bootstrap.clone", "setChannelOptions", "doConnect", "finishConnect", "fulfillConnectPromise"]),
+  ("close", ["doClose", ".close(", "Unsafe.close", "closeAfterFlush", "RelaySession.close", "shutdown", "channelInactive", "deregister"]),
+  ("timers / scheduler", ["schedule", "ScheduledFutureTask", "DefaultPriorityQueue", "cancel", "runAllTasks", "runTasks"]),
+  ("balancer bookkeeping", ["io.ha4j.proxy.Admission", "io.ha4j.proxy.ServerPool", "io.ha4j.proxy.Server.", "FrontendCounters", "LongAdder"]),
+  ("relay write / flush", ["doWrite", "flush0", "writeBytes", "ChannelOutboundBuffer", "writev"]),
+  ("relay read", ["epollInReady", "doReadBytes", "ByteBufAllocator", "readBytes"]),
+  ("epoll wait / ctl", ["epollWait", "epollCtl", "modify", "epoll_wait", "epoll_ctl", "EpollIoHandler.run"]),
+]
+threads = collections.Counter(); by = collections.Counter(); leaf = collections.Counter(); total = 0; loop = 0
+for line in open(sys.argv[1]):
+    stack, _, n = line.rstrip().rpartition(" ")
+    n = int(n); total += n
+    frames = stack.split(";")
+    t = re.sub(r"[-_ ]?\d+.*", "", frames[0].strip("[]").split(" tid=")[0])
+    threads[t] += n
+    if not frames[0].startswith("[bench-io"):
+        continue
+    loop += n
+    leaf[frames[-1]] += n
+    by[next((name for name, keys in areas if any(k in f for f in frames for k in keys)), "other")] += n
+print(f"  samples {total}; by thread: " + ", ".join(f"{k} {100.0*v/total:.1f}%" for k, v in threads.most_common(6)))
+print(f"  event loop samples by area ({loop}):")
+for k, v in by.most_common():
+    print(f"  {100.0*v/max(loop,1):5.1f}%  {k}")
+print("  event loop top leaf frames:")
+for k, v in leaf.most_common(15):
+    print(f"  {100.0*v/max(loop,1):5.1f}%  {k[:160]}")
+PY
+}
+
+echo "profile: threads=$THREADS conns=$CONNS duration=${DURATION}s warmup=${WARMUP}s loadavg $(cut -d' ' -f1-3 /proc/loadavg) out=$OUT"
+for l in $LOADS; do
+  for p in $PROXIES; do
+    load "$l" "$p" "$WARMUP" > /dev/null
+    t0=$(cpu_ticks "${PID_OF[$p]}"); n=$(load "$l" "$p" "$DURATION"); t1=$(cpu_ticks "${PID_OF[$p]}")
+    awk -v n="$n" -v t=$((t1 - t0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, la }'
+    for prof in $PROFILES; do
+      case "$prof" in
+        cpu|alloc)
+          [[ "$p" == ha4j ]] || continue
+          f="$OUT/$l-$prof.collapsed"
+          # a JVM of its own with the profiler from the start (attach is not available here); the warm-up load runs
+          # first, so JIT compilation shows up under the compiler threads, not the event loop ([bench-io...] frames)
+          start_ha4j "-agentpath:$AP=start,event=$prof,interval=$([[ $prof == cpu ]] && echo 1ms || echo 64k),threads,collapsed$([[ $prof == alloc ]] && echo ,total),file=$f"
+          load "$l" ha4j "$WARMUP" > /dev/null
+          n=$(load "$l" ha4j "$DURATION")
+          start_ha4j
+          echo "  async-profiler $prof, $n $(unit "$l")s ($f):"
+          if [[ "$prof" == alloc ]]; then
+            awk -v n="$n" -v u="$(unit "$l")" '{ s += $NF } END { printf "  allocated %.0f bytes per %s (sampled, whole JVM)\n", s / n, u }' "$f"
+          fi
+          summarise_collapsed "$f" ;;
+        strace)
+          f="$OUT/$l-$p.strace"
+          strace -c -f -o "$f" -p "${PID_OF[$p]}" & sp=$!
+          sleep 1
+          n=$(load "$l" "$p" "$DURATION")
+          kill -INT "$sp"; wait "$sp" 2>/dev/null || true
+          awk -v n="$n" -v u="$(unit "$l")" -v p="$p" '
+            $1 ~ /^[0-9.]+$/ && NF >= 5 { calls = $4; name = $NF; if (name != "total") { c[name] = calls; tot += calls } }
+            END { printf "  strace %s: %d %ss under strace, %.1f syscalls per %s:", p, n, u, tot / n, u
+                  for (k in c) if (c[k] / n >= 0.05) printf " %s %.2f", k, c[k] / n; print "" }' "$f" ;;
+      esac
+    done
+  done
+done
