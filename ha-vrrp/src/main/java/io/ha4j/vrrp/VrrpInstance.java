@@ -715,6 +715,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
 
         @Override
         public void addVips() {
+            leavingAnnounced = false; // mastership taken back during a handover: a later removal is told again
             for (VirtualAddress vip : config.virtualAddresses()) {
                 try {
                     vipManager.add(vip);
