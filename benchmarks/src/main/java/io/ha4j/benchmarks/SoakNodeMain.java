@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * ip netns exec NS java -cp benchmarks/target/benchmarks.jar io.ha4j.benchmarks.SoakNodeMain \
  *     --interface eth0 --vrid 51 --priority 200 --advert-ms 200 --vip 198.18.0.10/24 \
- *     --listen 0.0.0.0:7443 --backend 127.0.0.1:7001
+ *     --listen 0.0.0.0:7443 --backend 127.0.0.1:7001 [--session-timeout-s 10]
  * </pre>
  *
  * Prints {@code STATE <from> <to> <epoch-ms> <reason>} on every VRRP state change. The event loop threads are
@@ -56,6 +56,7 @@ public final class SoakNodeMain {
         InetSocketAddress listen = new InetSocketAddress("0.0.0.0", 7443);
         InetSocketAddress backend;
         int ioThreads = 1;
+        int sessionTimeoutSeconds = 10;
 
         static Options parse(String... args) {
             Options o = new Options();
@@ -80,9 +81,16 @@ public final class SoakNodeMain {
                             throw new IllegalArgumentException("--io-threads must be in [1, 64], was " + o.ioThreads);
                         }
                         break;
+                    case "--session-timeout-s":
+                        o.sessionTimeoutSeconds = Integer.parseInt(v);
+                        if (o.sessionTimeoutSeconds < 1 || o.sessionTimeoutSeconds > 3600) {
+                            throw new IllegalArgumentException("--session-timeout-s must be in [1, 3600], was "
+                                    + o.sessionTimeoutSeconds);
+                        }
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + a + " (known: --interface --vrid --priority"
-                                + " --version --advert-ms --vip --listen --backend --io-threads)");
+                                + " --version --advert-ms --vip --listen --backend --io-threads --session-timeout-s)");
                 }
             }
             if (o.vip == null) {
@@ -134,8 +142,11 @@ public final class SoakNodeMain {
                 .eventLoopGroup(group)
                 .transport(epoll ? Transport.EPOLL : Transport.NIO)
                 .connectTimeout(Duration.ofSeconds(2))
-                .clientTimeout(Duration.ofSeconds(30))
-                .serverTimeout(Duration.ofSeconds(30))
+                // as the keepalived node's haproxy.cfg (timeout client/server, no timeout tunnel): a session whose
+                // client left with the VIP ends after this idle time, not after the 24 h tunnel default
+                .tunnelTimeout(Duration.ZERO)
+                .clientTimeout(Duration.ofSeconds(o.sessionTimeoutSeconds))
+                .serverTimeout(Duration.ofSeconds(o.sessionTimeoutSeconds))
                 .drainTimeout(Duration.ZERO)
                 .build();
         LinuxVipManager vips = LinuxVipManager.open();
