@@ -32,6 +32,9 @@ class ObserveConnectFailuresTest {
                      .healthCheck(b -> HealthCheck.of("always up", () -> true))
                      .backend(Backend.of("only", "127.0.0.1", dead.port)).build()) {
             balancer.start();
+            // from health == rise (the initial state) one observed failure would end the retries at once
+            Await.until(Duration.ofSeconds(10), "the backend passed its first check",
+                    () -> balancer.stats().backend("only").health() > balancer.stats().backend("only").rise());
             try (Socket s = connect(balancer.boundAddresses().get(0))) {
                 int read;
                 try {
@@ -42,7 +45,9 @@ class ObserveConnectFailuresTest {
                 assertEquals(-1, read, "the refused connects close the client");
             }
             Await.until(Duration.ofSeconds(5), "the session ended", () -> balancer.stats().activeConnections() == 0);
-            assertEquals(3, balancer.stats().backend("only").connectErrors(), "one connect and two retries, all refused");
+            // observed failures reach the checker asynchronously, so the last retry may or may not find it down yet
+            long refused = balancer.stats().backend("only").connectErrors();
+            assertTrue(observe ? refused >= 2 && refused <= 3 : refused == 3, "refused connects: " + refused);
             // observed failures reach the checker on its scheduler thread: give them a second to show
             return !Await.holdsWithin(Duration.ofSeconds(1), () -> !balancer.stats().backend("only").up());
         }
@@ -50,7 +55,6 @@ class ObserveConnectFailuresTest {
 
     @Test
     void aRefusedConnectMarksTheBackendDownOnlyWhenObserved() throws Exception {
-        // three observed failures take a server down whether or not its first check (rise + 1) came before them
         assertFalse(backendUpAfterRefusedConnects(true), "observed (the default): the failure counts as a check");
         assertTrue(backendUpAfterRefusedConnects(false), "not observed: only the check decides");
     }
