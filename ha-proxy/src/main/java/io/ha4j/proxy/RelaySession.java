@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * connect, with retries that go to another server when one is available → relay both ways → closed by
  * either side, a timeout, the server being marked down ({@code shutdownSessionsOnDown}), an admin action or
  * the end of a graceful shutdown. Termination is recorded as HAProxy's two-letter state (cause, phase).
+ *
+ * <p>Over ha4j's ~600-line guide because one connection's whole life (connect and retries, both relay directions,
+ * half-close, timers, the VIP-leave drain, the log line) shares these fields on one event loop; split into
+ * classes, each would need the others' state.
  */
 final class RelaySession implements Runnable, ChannelFutureListener {
 

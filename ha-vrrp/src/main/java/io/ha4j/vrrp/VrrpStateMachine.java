@@ -37,6 +37,9 @@ package io.ha4j.vrrp;
  * ARP / NA burst before its first advert, so whoever hears that advert and releases does so after the segment was
  * told. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move) still releases at
  * once, and a crash is RFC timing: nothing here runs.
+ *
+ * <p>A little over ha4j's ~600-line guide: RFC 5798 §6.4, keepalived's timer corrections and the handover rules above
+ * are one state machine over the same timers, read best together.
  */
 final class VrrpStateMachine {
 
