@@ -1,5 +1,7 @@
 package io.ha4j.etcd;
 
+import io.ha4j.core.testkit.Await;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -161,34 +164,22 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** The Raft leader among the running members. */
-    Member leader() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            for (Member m : members) {
-                if (!m.stopped && m.process.isAlive() && m.isLeader()) {
-                    return m;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no etcd leader within 10 s; logs in " + dir);
+    Member leader() {
+        return Await.value(Duration.ofSeconds(10), "an etcd leader (logs in " + dir + ")",
+                () -> members.stream().filter(m -> !m.stopped && m.process.isAlive() && m.isLeader()).findFirst(),
+                Optional::isPresent).orElseThrow();
     }
 
     /** Waits until every running member answers /health with true. */
-    void awaitHealthy() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
+    void awaitHealthy() {
+        Await.until(Duration.ofSeconds(20), "etcd healthy (logs in " + dir + ")", () -> {
             for (Member m : members) {
                 if (!m.killed && !m.process.isAlive()) {
                     throw new AssertionError(m + " exited with " + m.process.exitValue() + "; log in " + dir);
                 }
             }
-            if (members.stream().filter(m -> !m.killed && !m.stopped).allMatch(Member::healthy)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("etcd not healthy within 20 s; logs in " + dir);
+            return members.stream().filter(m -> !m.killed && !m.stopped).allMatch(Member::healthy);
+        });
     }
 
     /** Restarts a killed member on its data directory. */

@@ -1,6 +1,5 @@
 package io.ha4j.etcd;
 
-import static io.ha4j.etcd.LeadershipLog.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import io.ha4j.core.HaCluster;
 import io.ha4j.core.InMemoryVipManager;
 import io.ha4j.core.Leadership;
 import io.ha4j.core.VirtualAddress;
+import io.ha4j.core.testkit.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class EtcdElectionTest {
     }
 
     private EtcdElection awaitOneLeader(List<EtcdElection> among) throws InterruptedException {
-        await("one leader among " + among, GENEROUS_MILLIS, () -> among.stream().filter(EtcdElection::hasLeadership).count() == 1);
+        awaitTrue("one leader among " + among, GENEROUS_MILLIS, () -> among.stream().filter(EtcdElection::hasLeadership).count() == 1);
         return among.stream().filter(EtcdElection::hasLeadership).findFirst().orElseThrow();
     }
 
@@ -95,7 +96,7 @@ class EtcdElectionTest {
         Leadership term = leader.leadership().orElseThrow();
         assertTrue(term.token() > 0, "token is the key's create revision");
         for (EtcdElection e : all) {
-            await(e.candidateId() + " observes the leader", GENEROUS_MILLIS,
+            awaitTrue(e.candidateId() + " observes the leader", GENEROUS_MILLIS,
                     () -> e.currentLeader().equals(Optional.of(leader.candidateId())));
         }
 
@@ -137,18 +138,18 @@ class EtcdElectionTest {
                 nodes[i] = HaCluster.builder().name("node" + i).vipManager(managers[i]).add(e[i]).build();
                 if (i == 0) {
                     nodes[0].start();
-                    await("node 0 leads", GENEROUS_MILLIS, e[0]::hasLeadership);
+                    awaitTrue("node 0 leads", GENEROUS_MILLIS, e[0]::hasLeadership);
                 } else {
                     nodes[1].start();
                 }
             }
             assertTrue(managers[0].isPresent(vip), "the leader holds the VIP");
             assertEquals(List.of(vip, vip), managers[0].announcements(), "announced through the VIP manager");
-            await("node 1 follows", GENEROUS_MILLIS, () -> e[1].currentLeader().equals(Optional.of("n0")));
+            awaitTrue("node 1 follows", GENEROUS_MILLIS, () -> e[1].currentLeader().equals(Optional.of("n0")));
             assertFalse(managers[1].isPresent(vip), "the follower removed its leftover at start and does not hold it");
 
             nodes[0].close();
-            await("node 1 leads", GENEROUS_MILLIS, e[1]::hasLeadership);
+            awaitTrue("node 1 leads", GENEROUS_MILLIS, e[1]::hasLeadership);
             assertFalse(managers[0].isPresent(vip), "released on close");
             assertTrue(managers[1].isPresent(vip), "the new leader holds it");
             assertEquals(List.of(vip, vip), hooked, "announced through the host's hook");
@@ -170,7 +171,7 @@ class EtcdElectionTest {
         List<EtcdElection> all = candidates(2);
         EtcdElection leader = awaitOneLeader(all);
         Leadership term = leader.leadership().orElseThrow();
-        Thread.sleep(TTL.toMillis() * 3);
+        Await.quietPeriod(TTL.multipliedBy(3)); // keep-alives must carry the term across several TTLs
         assertEquals(Optional.of(term), leader.leadership(), "same term: keep-alives keep it");
         log.assertDisjointAndTokensGrow();
         assertEquals(1, log.intervals().size());
@@ -181,11 +182,11 @@ class EtcdElectionTest {
         etcd = EtcdCluster.start(1);
         Process child = startCandidateJvm("jvm-0");
         // steadily: a cold JVM's first lease can lapse while its classes load, and it then campaigns again
-        await("the child JVM leads for a TTL", GENEROUS_MILLIS * 2, () -> log.current()
+        awaitTrue("the child JVM leads for a TTL", GENEROUS_MILLIS * 2, () -> log.current()
                 .map(i -> i.candidate.equals("jvm-0") && System.nanoTime() - i.start > TTL.toNanos()).orElse(false));
         List<EtcdElection> local = candidates(2);
         for (EtcdElection e : local) {
-            await(e.candidateId() + " sees the child JVM lead", GENEROUS_MILLIS,
+            awaitTrue(e.candidateId() + " sees the child JVM lead", GENEROUS_MILLIS,
                     () -> e.currentLeader().equals(Optional.of("jvm-0")));
         }
         assertEquals("jvm-0", log.current().orElseThrow().candidate, "the child JVM still leads");
@@ -240,7 +241,7 @@ class EtcdElectionTest {
         long killed = System.nanoTime();
         raftLeader.kill();
         System.out.println("killed etcd leader " + raftLeader);
-        Thread.sleep(TTL.toMillis() * 2);
+        Await.quietPeriod(TTL.multipliedBy(2)); // longer than a lease: whatever expires, expires
         EtcdElection leader = awaitOneLeader(all);
         printGap("etcd leader member killed", killed);
         System.out.println("leader after the etcd leader change: " + leader.candidateId());
@@ -264,7 +265,7 @@ class EtcdElectionTest {
         long stopped = System.nanoTime();
         victim.signal("STOP");
         System.out.println("SIGSTOP " + victim);
-        Thread.sleep(TTL.toMillis() * 2);
+        Await.quietPeriod(TTL.multipliedBy(2)); // longer than a lease: whatever expires, expires
         awaitOneLeader(all);
         printGap("etcd follower member stopped", stopped);
         victim.signal("CONT");
@@ -285,7 +286,7 @@ class EtcdElectionTest {
             m.signal("STOP");
         }
         long cut = System.nanoTime();
-        await("the leader steps down while etcd is unreachable", GENEROUS_MILLIS, () -> !leader.hasLeadership());
+        awaitTrue("the leader steps down while etcd is unreachable", GENEROUS_MILLIS, () -> !leader.hasLeadership());
         LeadershipLog.Interval lastTerm = log.intervals().stream().filter(i -> i.end != LeadershipLog.OPEN)
                 .reduce((a, b) -> b).orElseThrow();
         System.out.printf("cut off from etcd: %s stepped down %.0f ms after the cut (TTL %d ms)%n",
@@ -293,7 +294,7 @@ class EtcdElectionTest {
         // its last acknowledged keep-alive left before the cut, so the server keeps the lease for at least a TTL
         assertTrue(lastTerm.end - lastAckBound < TTL.toNanos(),
                 "stepped down before the lease could expire on the server: " + lastTerm);
-        Thread.sleep(TTL.toMillis());
+        Await.quietPeriod(TTL); // a lease's lifetime with etcd gone: nobody may take over
         assertTrue(all.stream().noneMatch(EtcdElection::hasLeadership), "nobody leads without etcd");
 
         for (EtcdCluster.Member m : etcd.members()) {
@@ -315,7 +316,7 @@ class EtcdElectionTest {
             m.kill();
         }
         long down = System.nanoTime();
-        await("nobody leads while etcd is down", GENEROUS_MILLIS, () -> all.stream().noneMatch(EtcdElection::hasLeadership));
+        awaitTrue("nobody leads while etcd is down", GENEROUS_MILLIS, () -> all.stream().noneMatch(EtcdElection::hasLeadership));
         for (EtcdCluster.Member m : etcd.members()) {
             etcd.restart(m);
         }
@@ -330,5 +331,9 @@ class EtcdElectionTest {
         log.firstStartedAfter(since).ifPresentOrElse(
                 i -> System.out.printf("%s: %s leads %.0f ms later%n", what, i.candidate, millis(i.start - since)),
                 () -> System.out.printf("%s: the leader (%s) kept leading%n", what, log.current().map(i -> i.candidate).orElse("none")));
+    }
+
+    private static void awaitTrue(String what, long timeoutMillis, BooleanSupplier condition) {
+        Await.until(Duration.ofMillis(timeoutMillis), what, condition);
     }
 }

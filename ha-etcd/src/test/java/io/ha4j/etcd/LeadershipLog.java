@@ -1,6 +1,5 @@
 package io.ha4j.etcd;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ha4j.core.Leadership;
@@ -9,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Every candidate's leadership intervals on one monotonic clock ({@link System#nanoTime()}, which on Linux is
@@ -99,17 +96,5 @@ final class LeadershipLog {
             }
         }
         System.out.println("leadership intervals (disjoint, tokens growing): " + sorted);
-    }
-
-    /** Waits for {@code condition} up to {@code timeoutMillis}; fails with {@code what} otherwise. */
-    static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + timeoutMillis + " ms: " + what);
-            }
-            Thread.sleep(5);
-        }
-        assertTrue(condition.getAsBoolean());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ha4j.core.HaCluster;
 import io.ha4j.core.Leadership;
+import io.ha4j.core.testkit.Await;
 import io.ha4j.etcd.EtcdElection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,14 +36,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LeaderOnlyControllerEtcdTest {
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 20 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(20), what, condition);
     }
 
     @Test
