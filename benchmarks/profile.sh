@@ -89,7 +89,7 @@ start_ha4j() { # start_ha4j [EXTRA JVM OPTION]: (re)starts the ha4j balancer
 start_ha4j
 wait_port "$(port haproxy $HTTP)"; wait_port "$(port haproxy $IPERF)"
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
 TICK=$(getconf CLK_TCK)
 
 # load LOAD PROXY SECONDS -> prints "units" done (connections or MiB)
@@ -145,9 +145,9 @@ echo "profile: threads=$THREADS conns=$CONNS duration=${DURATION}s warmup=${WARM
 for l in $LOADS; do
   for p in $PROXIES; do
     load "$l" "$p" "$WARMUP" > /dev/null
-    t0=$(cpu_ticks "${PID_OF[$p]}"); n=$(load "$l" "$p" "$DURATION"); t1=$(cpu_ticks "${PID_OF[$p]}")
-    awk -v n="$n" -v t=$((t1 - t0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
-      'BEGIN { printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, la }'
+    read -r u0 s0 <<< "$(cpu_ticks "${PID_OF[$p]}")"; n=$(load "$l" "$p" "$DURATION"); read -r u1 s1 <<< "$(cpu_ticks "${PID_OF[$p]}")"
+    awk -v n="$n" -v us=$((u1 - u0)) -v sy=$((s1 - s0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { t = us + sy; printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (user %.1f + kernel %.1f) (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, us/hz*1e6/n, sy/hz*1e6/n, la }'
     for prof in $PROFILES; do
       case "$prof" in
         cpu|alloc)

@@ -1,6 +1,7 @@
 package io.ha4j.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,11 +34,11 @@ final class Admission {
 
     private final int maxConnections;
     private final FrontendCounters frontend;
-    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inService = new AtomicInteger();
-    private final Queue<RelaySession> parked = new ConcurrentLinkedQueue<>();
+    private final Queue<Session> parked = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean acceptPaused = new AtomicBoolean();
-    private final List<Channel> acceptors = new CopyOnWriteArrayList<>();
+    private final List<Acceptor> acceptors = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean accepting = true;
 
@@ -45,16 +47,16 @@ final class Admission {
         this.frontend = frontend;
     }
 
-    void addAcceptor(Channel acceptor) {
+    void addAcceptor(Acceptor acceptor) {
         acceptors.add(acceptor);
     }
 
-    List<Channel> acceptors() {
+    List<Acceptor> acceptors() {
         return acceptors;
     }
 
     /** A connection was accepted: count it and try to take a slot for it. */
-    void accepted(RelaySession s) {
+    void accepted(Session s) {
         sessions.add(s);
         frontend.opened();
         if (tryTakeSlot()) {
@@ -85,7 +87,7 @@ final class Admission {
 
     /** Gives the slot of a parked session to the oldest one waiting, while slots are free. */
     private void startParked() {
-        RelaySession next;
+        Session next;
         while ((next = parked.peek()) != null) {
             if (!tryTakeSlot()) {
                 return;
@@ -111,7 +113,7 @@ final class Admission {
      * A session is over: both of its sockets are closed. Gives its slot (if it held one) to the oldest parked
      * session, or lets the acceptors read again.
      */
-    void ended(RelaySession s, boolean heldSlot) {
+    void ended(Session s, boolean heldSlot) {
         sessions.remove(s);
         frontend.active.decrementAndGet();
         if (heldSlot) {
@@ -154,23 +156,19 @@ final class Admission {
     }
 
     /**
-     * Sets each acceptor's auto-read from {@link #acceptPaused} on the acceptor's own event loop. Setting it
+     * Sets each acceptor's state from {@link #acceptPaused} on the acceptor's own event loop. Setting it
      * directly from whichever thread paused or resumed could apply a pause after a later resume (Netty runs
      * the change at once on the channel's loop and queues it from any other thread), leaving the listener
      * paused for good; a task that reads the flag when it runs always leaves the latest state.
      */
     private void applyAcceptState() {
-        for (Channel a : acceptors) {
-            a.eventLoop().execute(() -> {
-                if (a.isOpen()) {
-                    a.config().setAutoRead(!acceptPaused.get());
-                }
-            });
+        for (Acceptor a : acceptors) {
+            a.loop().execute(() -> a.setAccepting(!acceptPaused.get()));
         }
     }
 
     /** Sessions accepted and not yet ended (admitted or parked). */
-    Set<RelaySession> sessions() {
+    Set<Session> sessions() {
         return sessions;
     }
 
@@ -190,5 +188,39 @@ final class Admission {
     /** Sessions waiting for a slot now. */
     int parkedCount() {
         return parked.size();
+    }
+
+    /** One listening socket of the balancer, served by one event loop. */
+    interface Acceptor {
+
+        EventLoop loop();
+
+        /** On {@link #loop()}: accept new clients ({@code true}) or leave them in the kernel's accept queue. */
+        void setAccepting(boolean accepting);
+
+        /** Closes the listening socket and waits (a few seconds at most) until it is closed. */
+        void closeAndWait();
+    }
+
+    /** A listening Netty channel: accepting is its auto-read. */
+    static Acceptor of(Channel listener) {
+        return new Acceptor() {
+            @Override
+            public EventLoop loop() {
+                return listener.eventLoop();
+            }
+
+            @Override
+            public void setAccepting(boolean accepting) {
+                if (listener.isOpen()) {
+                    listener.config().setAutoRead(accepting);
+                }
+            }
+
+            @Override
+            public void closeAndWait() {
+                listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        };
     }
 }

@@ -84,7 +84,7 @@ final class Backends {
 
     void killSessions(Server server, char why) {
         int n = 0;
-        for (RelaySession s : server.sessions) {
+        for (Session s : server.sessions) {
             s.kill(why);
             n++;
         }

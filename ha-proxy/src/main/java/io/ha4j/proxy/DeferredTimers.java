@@ -32,15 +32,15 @@ final class DeferredTimers implements Runnable {
         }
     };
 
-    private ArrayList<RelaySession> pending = new ArrayList<>();
-    private ArrayList<RelaySession> spare = new ArrayList<>();
+    private ArrayList<Session> pending = new ArrayList<>();
+    private ArrayList<Session> spare = new ArrayList<>();
     private boolean scheduled;
 
     private DeferredTimers() {
     }
 
     /** Puts {@code session} on the list of {@code loop}, the current thread's event loop. */
-    static void defer(EventLoop loop, RelaySession session) {
+    static void defer(EventLoop loop, Session session) {
         DeferredTimers timers = PER_LOOP.get();
         timers.pending.add(session);
         if (!timers.scheduled) {
@@ -52,7 +52,7 @@ final class DeferredTimers implements Runnable {
     @Override
     public void run() {
         scheduled = false;
-        ArrayList<RelaySession> due = pending;
+        ArrayList<Session> due = pending;
         pending = spare; // sessions deferred while arming these go to the next batch
         spare = due;
         for (int i = 0, n = due.size(); i < n; i++) {

@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import io.ha4j.core.internal.RateLimitedLog;
+import io.netty.channel.IoEventLoop;
 
 /**
  * Binds a balancer's listening sockets: {@code acceptors} per frontend address, sharing the port through
@@ -35,13 +37,21 @@ final class Frontends {
     private Frontends() {
     }
 
-    /** Binds every frontend of {@code config}; returns the bound addresses (actual ports), in order. */
+    /**
+     * Binds every frontend of {@code config}; returns the bound addresses (actual ports), in order. With epoll
+     * (and a group of epoll loops) the listeners are {@link DirectAcceptor}s whose clients go to
+     * {@code onAcceptedDirect}; otherwise Netty server channels whose accepted channels go to {@code onAccepted}.
+     */
     static List<InetSocketAddress> bind(BalancerConfig config, NettyTransport transport, EventLoopGroup group,
-                                        Admission admission, Consumer<Channel> onAccepted) {
+                                        Admission admission, Consumer<Channel> onAccepted,
+                                        DirectAcceptor.Accepted onAcceptedDirect, RateLimitedLog acceptFailures) {
         int perAddress = config.acceptorsPerAddress() != null ? config.acceptorsPerAddress()
                 : Math.max(1, Math.min(config.ioThreads(), 64));
         if (!transport.supportsReusePort()) {
             perAddress = 1;
+        }
+        if (transport.epoll && DirectAcceptor.supports(group)) {
+            return bindDirect(config, group, admission, perAddress, onAcceptedDirect, acceptFailures);
         }
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group, group)
@@ -77,10 +87,37 @@ final class Frontends {
                     throw inUse(config.name(), actual, f.cause());
                 }
                 transport.inheritedByAccepted(f.channel());
-                admission.addAcceptor(f.channel());
+                admission.addAcceptor(Admission.of(f.channel()));
                 actual = f.channel().localAddress();
             }
             addresses.add((InetSocketAddress) actual);
+        }
+        return List.copyOf(addresses);
+    }
+
+    private static List<InetSocketAddress> bindDirect(BalancerConfig config, EventLoopGroup group, Admission admission,
+                                                      int perAddress, DirectAcceptor.Accepted onAccepted,
+                                                      RateLimitedLog acceptFailures) {
+        List<IoEventLoop> loops = DirectAcceptor.loops(group);
+        Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+        int next = 0;
+        for (InetSocketAddress wanted : config.frontends()) {
+            if (wanted.getPort() != 0) {
+                probe(config.name(), wanted);
+            }
+            InetSocketAddress actual = wanted;
+            for (int i = 0; i < perAddress; i++) {
+                IoEventLoop loop = loops.get(next++ % loops.size());
+                DirectAcceptor a;
+                try {
+                    a = DirectAcceptor.bind(loop, actual, config.backlog(), perAddress > 1, config.name(), acceptFailures, onAccepted);
+                } catch (IOException e) {
+                    throw inUse(config.name(), actual, e);
+                }
+                admission.addAcceptor(a);
+                actual = a.localAddress();
+            }
+            addresses.add(actual);
         }
         return List.copyOf(addresses);
     }

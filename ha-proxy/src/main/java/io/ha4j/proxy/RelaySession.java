@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * half-close, timers, the VIP-leave drain, the log line) shares these fields on one event loop; split into
  * classes, each would need the others' state.
  */
-final class RelaySession implements Runnable, ChannelFutureListener {
+final class RelaySession implements Session, Runnable, ChannelFutureListener {
 
     static final Logger TCPLOG = LoggerFactory.getLogger("io.ha4j.proxy.tcplog");
     private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
@@ -109,7 +109,8 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     /** {@link Admission} gave this session a slot (on any thread before it is active, then on its loop). */
-    void admit() {
+    @Override
+    public void admit() {
         if (!client.eventLoop().inEventLoop()) {
             client.eventLoop().execute(this::admit);
             return;
@@ -131,7 +132,8 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     /** No slot is free: wait for one, at most the queue timeout (HAProxy's {@code timeout queue}, state {@code sQ}). */
-    void park() {
+    @Override
+    public void park() {
         if (!client.eventLoop().inEventLoop()) {
             client.eventLoop().execute(this::park);
             return;
@@ -409,7 +411,8 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     /** Closed from another thread: server marked down ('D') or an admin action / shutdown deadline ('K'). */
-    void kill(char why) {
+    @Override
+    public void kill(char why) {
         if (client.eventLoop().inEventLoop()) {
             close(why, phase());
         } else {
@@ -422,7 +425,8 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     /** Whether the client connected to {@code address} (a VIP), compared with the socket's local address. */
-    boolean arrivedOn(InetAddress address) {
+    @Override
+    public boolean arrivedOn(InetAddress address) {
         SocketAddress local = client.localAddress();
         return local instanceof InetSocketAddress && address.equals(((InetSocketAddress) local).getAddress());
     }
@@ -433,7 +437,8 @@ final class RelaySession implements Runnable, ChannelFutureListener {
      * (the client's within the client-fin timeout, else a reset). Counted in {@code closedOnVipLeave} when it was still
      * open at the deadline.
      */
-    void vipLeaving(long drainNanos) {
+    @Override
+    public void vipLeaving(long drainNanos) {
         if (!client.eventLoop().inEventLoop()) {
             client.eventLoop().execute(() -> vipLeaving(drainNanos));
             return;
@@ -495,7 +500,8 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     /** {@link DeferredTimers} reached this session: arm its timer at its deadline, unless it ended or has one. */
-    void armDeferredTimer() {
+    @Override
+    public void armDeferredTimer() {
         timerDeferred = false;
         if (closed || timer != null) {
             return;
@@ -506,14 +512,19 @@ final class RelaySession implements Runnable, ChannelFutureListener {
         }
     }
 
-    /**
-     * When the session expires if nothing is read before: {@code clientFin} once either side half-closed,
-     * else {@code tunnel} over both directions, else the per-direction client and server timeouts.
-     */
     private long deadline() {
+        return deadline(config, lastClientReadNanos, lastServerReadNanos, clientInputShut || serverInputShut);
+    }
+
+    /**
+     * When a session expires if nothing is read before: {@code clientFin} once either side half-closed, else
+     * {@code tunnel} over both directions, else the per-direction client and server timeouts.
+     * {@link Long#MAX_VALUE} when no timeout applies. Shared with {@link DirectSession}.
+     */
+    static long deadline(BalancerConfig config, long lastClientReadNanos, long lastServerReadNanos, boolean halfClosed) {
         long lastAny = Math.max(lastClientReadNanos, lastServerReadNanos);
         long fin = config.clientFinTimeoutNanos();
-        if ((clientInputShut || serverInputShut) && fin > 0) {
+        if (halfClosed && fin > 0) {
             return lastAny + fin;
         }
         long tunnel = config.tunnelTimeoutNanos();
@@ -533,12 +544,15 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     private char timeoutCause() {
-        long tunnel = config.tunnelTimeoutNanos();
-        if (clientInputShut || serverInputShut || tunnel > 0) {
+        return timeoutCause(config, lastClientReadNanos, clientInputShut || serverInputShut, ticker.nanoTime());
+    }
+
+    /** Which side a timeout at {@code now} is blamed on: {@code 'c'} (client) or {@code 's'} (server). */
+    static char timeoutCause(BalancerConfig config, long lastClientReadNanos, boolean halfClosed, long now) {
+        if (halfClosed || config.tunnelTimeoutNanos() > 0) {
             return 'c';
         }
         long c = config.clientTimeoutNanos();
-        long now = ticker.nanoTime();
         return c > 0 && now - (lastClientReadNanos + c) >= 0 ? 'c' : 's';
     }
 
@@ -637,14 +651,20 @@ final class RelaySession implements Runnable, ChannelFutureListener {
     }
 
     private void log() {
-        long now = ticker.nanoTime();
+        logLine(config, frontend, client.remoteAddress(), target, acceptNanos, admittedNanos, connectStartNanos, connectedNanos,
+                ticker.nanoTime(), bytesFromServer, bytesFromClient, cause, termPhase, retries);
+    }
+
+    /** Writes a session's line in HAProxy's TCP log format to {@link #TCPLOG}. Shared with {@link DirectSession}. */
+    static void logLine(BalancerConfig config, FrontendCounters frontend, SocketAddress client, Server s, long acceptNanos,
+                        long admittedNanos, long connectStartNanos, long connectedNanos, long now, long bytesFromServer,
+                        long bytesFromClient, char cause, char termPhase, int retries) {
         long tc = connectedNanos >= 0 ? TimeUnit.NANOSECONDS.toMillis(connectedNanos - connectStartNanos) : -1;
         long tt = TimeUnit.NANOSECONDS.toMillis(now - acceptNanos);
-        Server s = target;
         String serverName = s == null ? "<NOSRV>" : s.name;
         long tw = TimeUnit.NANOSECONDS.toMillis((admittedNanos >= 0 ? admittedNanos : now) - acceptNanos);
         TCPLOG.info("{} {} {}/{} {}/{}/{} {} {} {}{} {}/{} {}",
-                client.remoteAddress() instanceof InetSocketAddress ? format((InetSocketAddress) client.remoteAddress()) : String.valueOf(client.remoteAddress()),
+                client instanceof InetSocketAddress ? format((InetSocketAddress) client) : String.valueOf(client),
                 config.name(), config.name(), serverName, tw, tc, tt, bytesFromServer, bytesFromClient, cause, termPhase,
                 frontend.active.get(), s == null ? 0 : s.active.get(), retries);
     }

@@ -41,7 +41,7 @@ final class Server {
     final LongAdder redispatches = new LongAdder();
     final LongAdder killed = new LongAdder();
     final AtomicInteger downTransitions = new AtomicInteger();
-    final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+    final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
     /** Smooth round-robin credit; guarded by the pool. */
     long rrCurrent;

@@ -11,6 +11,7 @@ import io.ha4j.core.Phase;
 import io.ha4j.core.StatsSource;
 import io.ha4j.core.TlsOptions;
 import io.ha4j.core.internal.ComponentLifecycle;
+import io.ha4j.core.internal.RateLimitedLog;
 import io.ha4j.core.VipListener;
 import io.ha4j.core.VirtualAddress;
 import io.ha4j.core.internal.Validation;
@@ -228,7 +229,9 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         }
         // released first: stop accepting, then drain what is established (the admin listener's channel too)
         lifecycle.acquired(this::stopAndDrain);
-        bound = Frontends.bind(config, transport, group, admission, this::newSession);
+        RateLimitedLog acceptFailures = new RateLimitedLog(LOG, context.clock(), TimeUnit.SECONDS.toNanos(10));
+        bound = Frontends.bind(config, transport, group, admission, this::newSession,
+                (loop, socket, peer) -> DirectSession.accepted(config, admission, b, frontend, loop, socket, peer), acceptFailures);
         if (config.adminAddress() != null) {
             adminChannel = AdminHandler.bind(this, config, group, transport, context);
         }
@@ -245,7 +248,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
     /** A VIP left this node: end the sessions that arrived on it, after the drain. */
     private void vipLeft(VirtualAddress vip) {
         int ending = 0;
-        for (RelaySession s : admission.sessions()) {
+        for (Session s : admission.sessions()) {
             if (s.arrivedOn(vip.address())) {
                 s.vipLeaving(config.vipLeaveDrainNanos());
                 ending++;
@@ -404,8 +407,8 @@ public final class TcpBalancer implements HaComponent, StatsSource {
 
     private void stopAndDrain() {
         admission.stopAccepting();
-        for (Channel a : admission.acceptors()) {
-            a.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Admission.Acceptor a : admission.acceptors()) {
+            a.closeAndWait();
         }
         Channel admin = adminChannel;
         if (admin != null) {
@@ -415,7 +418,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
     }
 
     private void drainSessions(Duration deadline) {
-        Set<RelaySession> sessions = admission.sessions();
+        Set<Session> sessions = admission.sessions();
         if (sessions.isEmpty()) {
             return;
         }
@@ -432,7 +435,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-        for (RelaySession s : sessions) {
+        for (Session s : sessions) {
             s.kill('K');
         }
         try {

@@ -1,0 +1,236 @@
+package io.ha4j.proxy;
+
+import io.ha4j.core.internal.RateLimitedLog;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket served straight from its event loop's epoll set (edge-triggered), without a Netty server
+ * channel: each accepted socket goes to a {@link DirectSession} on the same loop, with no channel, pipeline or
+ * option map made for it.
+ *
+ * <p>What an accepted socket needs is set once here, on the listener, because Linux copies it to every socket
+ * that {@code accept} returns: {@code TCP_NODELAY}, {@code SO_KEEPALIVE} and the keepalive timing
+ * ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT}). That saves five {@code setsockopt} calls per
+ * client connection ({@code DirectAcceptorTest} reads them back from an accepted socket).
+ *
+ * <p>At most {@value #ACCEPTS_PER_TURN} clients are accepted per turn of the loop (HAProxy's {@code tune.maxaccept}
+ * default); the rest wait for the next turn, so a burst of new clients cannot starve established ones. When
+ * {@code accept} fails for lack of file descriptors or memory, the failure is logged at a limited rate and the
+ * listener tries again {@value #RETRY_MILLIS} ms later, as HAProxy does; the waiting clients stay in the
+ * kernel's accept queue.
+ */
+final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Acceptor {
+
+    /** Accepted sockets per listener per turn of the event loop. */
+    static final int ACCEPTS_PER_TURN = 64;
+    private static final long RETRY_MILLIS = 100;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_KEEPIDLE = 4;
+    private static final int TCP_KEEPINTVL = 5;
+    private static final int TCP_KEEPCNT = 6;
+    private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EpollIoOps.EPOLLIN.value() | EpollIoOps.EPOLLET.value());
+    private static final Logger LOG = LoggerFactory.getLogger(DirectAcceptor.class);
+
+    /** What to do with an accepted socket (on the listener's loop). */
+    interface Accepted {
+        void accepted(IoEventLoop loop, Socket socket, byte[] address);
+    }
+
+    private final IoEventLoop loop;
+    private final LinuxSocket socket;
+    private final Accepted onAccepted;
+    private final String name;
+    private final RateLimitedLog failures;
+    /** accept(2)'s peer address: length at [0], then the address and the port (Netty's layout). */
+    private final byte[] peer = new byte[26];
+    private final InetSocketAddress localAddress;
+    private IoRegistration registration;
+    private boolean accepting = true;
+    private boolean retryScheduled;
+
+    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, Accepted onAccepted, String name, RateLimitedLog failures) {
+        this.loop = loop;
+        this.socket = socket;
+        this.onAccepted = onAccepted;
+        this.name = name;
+        this.failures = failures;
+        this.localAddress = socket.localAddress();
+    }
+
+    /** Whether every loop of {@code group} can serve direct sockets (an epoll {@link IoEventLoop}). */
+    static boolean supports(EventLoopGroup group) {
+        for (EventExecutor e : group) {
+            if (!(e instanceof IoEventLoop) || !((IoEventLoop) e).isCompatible(DirectAcceptor.class)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The loops of {@code group}, in order. */
+    static List<IoEventLoop> loops(EventLoopGroup group) {
+        List<IoEventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : group) {
+            loops.add((IoEventLoop) e);
+        }
+        return loops;
+    }
+
+    /**
+     * Binds and listens on {@code address} and starts accepting on {@code loop}.
+     *
+     * @throws IOException when the socket cannot be made, bound or registered (the message names the call)
+     */
+    static DirectAcceptor bind(IoEventLoop loop, InetSocketAddress address, int backlog, boolean reusePort,
+                               String balancer, RateLimitedLog failures, Accepted onAccepted) throws IOException {
+        LinuxSocket s = LinuxSocket.newSocketStream(
+                address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+        try {
+            s.setReuseAddress(true);
+            if (reusePort) {
+                s.setReusePort(true);
+            }
+            s.setTcpNoDelay(true);
+            s.setKeepAlive(true);
+            s.setIntOpt(IPPROTO_TCP, TCP_KEEPIDLE, NettyTransport.KEEPALIVE_IDLE_SECONDS);
+            s.setIntOpt(IPPROTO_TCP, TCP_KEEPINTVL, NettyTransport.KEEPALIVE_INTERVAL_SECONDS);
+            s.setIntOpt(IPPROTO_TCP, TCP_KEEPCNT, NettyTransport.KEEPALIVE_COUNT);
+            s.bind(address);
+            s.listen(backlog);
+            DirectAcceptor a = new DirectAcceptor(loop, s, onAccepted, balancer, failures);
+            Future<Void> started = loop.submit(a::register).awaitUninterruptibly();
+            if (!started.isSuccess()) {
+                throw new IOException("cannot register the listening socket of " + address + " with epoll: " + started.cause(), started.cause());
+            }
+            return a;
+        } catch (IOException | RuntimeException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // the bind's error is the one to report
+            }
+            throw e;
+        }
+    }
+
+    private Void register() throws Exception {
+        registration = loop.register(this).sync().getNow();
+        registration.submit(INTEREST);
+        run(); // clients that connected between listen and registration make no edge of their own
+        return null;
+    }
+
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return socket;
+    }
+
+    @Override
+    public void handle(IoRegistration registration, IoEvent event) {
+        run();
+    }
+
+    /** Accepts up to {@link #ACCEPTS_PER_TURN} clients; comes back next turn when more may wait. */
+    @Override
+    public void run() {
+        if (!accepting || !socket.isOpen()) {
+            return;
+        }
+        for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+            int fd;
+            try {
+                fd = socket.accept(peer);
+            } catch (IOException e) {
+                failures.warn("accept " + localAddress, "Balancer '{}': accept on {} failed ({}); trying again in {} ms", name, localAddress, e.getMessage(), RETRY_MILLIS);
+                retryLater();
+                return;
+            }
+            if (fd < 0) {
+                return; // queue empty: the next client makes a new edge
+            }
+            onAccepted.accepted(loop, new Socket(fd), peer);
+            if (!accepting) {
+                return;
+            }
+        }
+        loop.execute(this); // edge-triggered: the clients still queued would make no new event
+    }
+
+    private void retryLater() {
+        if (!retryScheduled) {
+            retryScheduled = true;
+            loop.schedule(() -> {
+                retryScheduled = false;
+                run();
+            }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void setAccepting(boolean accepting) {
+        boolean resumed = accepting && !this.accepting;
+        this.accepting = accepting;
+        if (resumed) {
+            run(); // clients queued while paused made their edge then
+        }
+    }
+
+    @Override
+    public void closeAndWait() {
+        if (loop.inEventLoop()) {
+            close();
+        } else if (!loop.isShuttingDown()) {
+            loop.submit(this::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Closes the listening socket (also called by the event loop when it shuts down). */
+    @Override
+    public void close() {
+        if (socket.isOpen()) {
+            try {
+                socket.close(); // closing removes it from the epoll set: no EPOLL_CTL_DEL
+            } catch (IOException e) {
+                LOG.debug("Closing the listening socket {} failed", localAddress, e);
+            }
+        }
+        IoRegistration r = registration;
+        if (r != null) {
+            r.cancel();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DirectAcceptor[" + localAddress + "]";
+    }
+}

@@ -1,0 +1,831 @@
+package io.ha4j.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.NativeInetAddress;
+import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and its backend connection on the epoll transport, driven straight by the event loop's
+ * epoll events (Netty 4.2's {@link EpollIoHandle}): no Netty channel, pipeline, promise or option map per socket.
+ * The same rules as {@link RelaySession} (slots, server selection, retries, half-close, timeouts, VIP leave, the
+ * log line); only the I/O differs. It exists because a connection through Netty's channels cost 45 system calls
+ * and 170 µs of CPU against HAProxy's 18 and 105 ({@code benchmarks/RESULTS.md}, issue 12).
+ *
+ * <p>How the I/O works, in HAProxy's manner:
+ * <ul>
+ *   <li>Each socket is added to epoll once, edge-triggered, for input, output and peer half-close; its interest
+ *       never changes, so a connection costs one {@code epoll_ctl} per socket and none to pause or resume.
+ *       Closing the socket removes it from the set.</li>
+ *   <li>Reads go into one 64 KiB buffer per event loop and are written to the other socket at once. Only what the
+ *       other socket does not take is copied into a buffer of this session for that direction; reading from the
+ *       source stops until the output event says that buffer is written. Memory per direction is bounded by one
+ *       read, whatever the peers do. A read shorter than the buffer means the socket is drained (the next data
+ *       makes a new edge), unless the peer's half-close came with the event, which is read to the end.</li>
+ *   <li>At most {@value #READS_PER_TURN} reads per socket per turn of the loop; a stream with more to read comes
+ *       back at the end of the turn, so one bulk transfer cannot starve the others.</li>
+ *   <li>The client is not read until the backend is connected; what it sent meanwhile waits in its socket.</li>
+ *   <li>A half-close is passed on with {@code shutdown(SHUT_WR)} once what was read before it is written.</li>
+ * </ul>
+ *
+ * <p>Everything runs on the event loop that accepted the client; the backend socket is registered on the same loop.
+ */
+final class DirectSession implements Session, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectSession.class);
+    private static final long MAX_TURNAROUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+    static final int READS_PER_TURN = 16;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_KEEPIDLE = 4;
+    private static final int TCP_KEEPINTVL = 5;
+    private static final int TCP_KEEPCNT = 6;
+    private static final int EPOLLIN = EpollIoOps.EPOLLIN.value();
+    private static final int EPOLLOUT = EpollIoOps.EPOLLOUT.value();
+    private static final int EPOLLRDHUP = EpollIoOps.EPOLLRDHUP.value();
+    private static final int EPOLLERR = EpollIoOps.EPOLLERR.value();
+    /** EPOLLHUP is not among Netty's named flags; it is 0x10 on Linux. */
+    private static final int EPOLLHUP = 0x10;
+    private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EpollIoOps.EPOLLET.value());
+
+    private static final FastThreadLocal<ByteBuffer> READ_BUFFER = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+        }
+    };
+
+    private final BalancerConfig config;
+    private final Admission admission;
+    private final Backends backends;
+    private final FrontendCounters frontend;
+    private final IoEventLoop loop;
+    private final Ticker ticker;
+    private final long acceptNanos;
+    private final Side client;
+    /** The client's address, kept only when the balance or the log needs it. */
+    private final InetSocketAddress clientAddress;
+
+    private Side server;
+    private Server target;
+    private long connectStartNanos;
+    private long connectedNanos = -1;
+    private long bytesFromClient;
+    private long bytesFromServer;
+    private long lastClientReadNanos;
+    private long lastServerReadNanos;
+    private int retries;
+    private List<Server> tried;
+    private ScheduledFuture<?> timer;
+    private boolean timerDeferred;
+    private ScheduledFuture<?> queueTimer;
+    private char cause = '-';
+    private char termPhase = '-';
+    private boolean closed;
+    private boolean admitted;
+    private long admittedNanos = -1;
+    private int socketsOpen;
+
+    private DirectSession(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
+                          IoEventLoop loop, Socket clientSocket, InetSocketAddress clientAddress) {
+        this.config = config;
+        this.admission = admission;
+        this.backends = backends;
+        this.frontend = frontend;
+        this.loop = loop;
+        this.ticker = loop.ticker();
+        this.acceptNanos = ticker.nanoTime();
+        this.client = new Side(true, clientSocket);
+        this.clientAddress = clientAddress;
+    }
+
+    /**
+     * A client was accepted on {@code loop}: registers its socket and asks {@link Admission} for a slot. The
+     * socket is closed here if it cannot be registered.
+     */
+    static void accepted(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
+                         IoEventLoop loop, Socket socket, byte[] peer) {
+        InetSocketAddress address = config.logConnections() || config.balance() == Balance.SOURCE
+                ? NativeInetAddress.address(peer, 1, peer[0]) : null;
+        DirectSession s = new DirectSession(config, admission, backends, frontend, loop, socket, address);
+        if (!s.client.register()) {
+            s.client.closeSocket(false);
+            return;
+        }
+        admission.accepted(s);
+    }
+
+    @Override
+    public void admit() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::admit);
+            return;
+        }
+        admitted = true;
+        admittedNanos = ticker.nanoTime();
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
+        if (closed) {
+            admitted = false;
+            admission.slotUnused(); // closed while its slot was on the way: give it back
+            return;
+        }
+        start();
+    }
+
+    @Override
+    public void park() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::park);
+            return;
+        }
+        if (!admitted && !closed && queueTimer == null) {
+            queueTimer = loop.schedule(() -> {
+                queueTimer = null;
+                if (!admitted) {
+                    close('s', 'Q');
+                }
+            }, config.queueTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void start() {
+        if (closed || server != null) {
+            return;
+        }
+        if (!admission.accepting()) {
+            close('K', 'R');
+            return;
+        }
+        Server s = backends.pool().select(clientInetAddress(), null);
+        if (s == null) {
+            frontend.refused.increment();
+            close('S', 'C');
+            return;
+        }
+        connect(s);
+    }
+
+    private InetAddress clientInetAddress() {
+        return clientAddress == null ? null : clientAddress.getAddress();
+    }
+
+    private void connect(Server s) {
+        target = s;
+        s.connectionOpened();
+        s.sessions.add(this);
+        connectStartNanos = ticker.nanoTime();
+        LinuxSocket socket;
+        try {
+            socket = LinuxSocket.newSocketStream(
+                    s.address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+        } catch (RuntimeException e) { // out of file descriptors: Netty's ChannelException
+            connectFailed(e);
+            return;
+        }
+        Side side = new Side(false, socket);
+        server = side;
+        boolean connected;
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            socket.setIntOpt(IPPROTO_TCP, TCP_KEEPIDLE, NettyTransport.KEEPALIVE_IDLE_SECONDS);
+            socket.setIntOpt(IPPROTO_TCP, TCP_KEEPINTVL, NettyTransport.KEEPALIVE_INTERVAL_SECONDS);
+            socket.setIntOpt(IPPROTO_TCP, TCP_KEEPCNT, NettyTransport.KEEPALIVE_COUNT);
+            connected = socket.connect(s.address);
+        } catch (IOException e) {
+            connectFailed(e);
+            return;
+        }
+        if (!side.register()) {
+            connectFailed(new IOException("cannot add the socket to epoll"));
+            return;
+        }
+        rearmTimer();
+        if (connected) {
+            connected();
+        }
+    }
+
+    /** The backend accepted the connection: relay what the client sent meanwhile. */
+    private void connected() {
+        connectedNanos = ticker.nanoTime();
+        lastClientReadNanos = connectedNanos;
+        lastServerReadNanos = connectedNanos;
+        rearmTimer();
+        if (client.inputSeen || client.hangupSeen) { // its edge came while we connected: no new one will
+            relay(client, client.hangupSeen);
+        }
+    }
+
+    private void connectFailed(Throwable why) {
+        Server failed = target;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: connect to {} for {} failed", config.name(), failed.name, client, why);
+        }
+        failed.connectErrors.increment();
+        backends.connectFailed(failed, why);
+        detach();
+        Side s = server;
+        server = null;
+        if (s != null) {
+            s.closeSocket(false);
+        }
+        if (retries >= config.retries()) {
+            close(why instanceof ConnectTimeoutException ? 's' : 'S', 'C');
+            return;
+        }
+        retries++;
+        failed.retries.increment();
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
+        tried.add(failed);
+        Server next = backends.pool().select(clientInetAddress(), tried);
+        if (next != null) {
+            failed.redispatches.increment();
+            connect(next);
+            return;
+        }
+        Server again = backends.pool().select(clientInetAddress(), null);
+        if (again == null) {
+            frontend.refused.increment();
+            close('S', 'C');
+            return;
+        }
+        // Only servers already tried are left: wait HAProxy's turn-around delay before trying one again.
+        long delay = Math.min(config.connectTimeoutNanos(), MAX_TURNAROUND_NANOS);
+        loop.schedule(() -> {
+            if (!closed) {
+                connect(again);
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** An epoll event on one of the two sockets. */
+    private void onEvent(Side side, int ops) {
+        boolean broken = (ops & (EPOLLERR | EPOLLHUP)) != 0;
+        if (closed) {
+            if (broken) {
+                side.closeSocket(false); // a peer that is gone takes nothing more
+            } else if ((ops & EPOLLOUT) != 0) {
+                flush(side);
+            }
+            return;
+        }
+        if (connectedNanos < 0) {
+            if (side.client) {
+                if (broken) {
+                    close('C', 'C'); // the client left before its backend connection was up
+                    return;
+                }
+                // read once the backend is connected; remember what the edge said, there will be no other
+                side.inputSeen |= (ops & EPOLLIN) != 0;
+                side.hangupSeen |= (ops & EPOLLRDHUP) != 0;
+                return;
+            }
+            if (broken) {
+                connectFailed(connectError(side));
+                return;
+            }
+            if ((ops & EPOLLOUT) == 0) {
+                return;
+            }
+            connected();
+            if (closed) {
+                return;
+            }
+        }
+        if ((ops & EPOLLOUT) != 0 && side.pending != null) {
+            flush(side);
+            if (closed) {
+                return;
+            }
+        }
+        if (side.inputShut) {
+            if (broken) {
+                failed(side, null); // reset after its FIN: what is owed to it cannot arrive
+            }
+            return;
+        }
+        if ((ops & (EPOLLIN | EPOLLRDHUP)) != 0 || broken) {
+            relay(side, (ops & EPOLLRDHUP) != 0 || broken);
+        }
+    }
+
+    private static Throwable connectError(Side side) {
+        try {
+            side.socket.finishConnect(); // reads SO_ERROR and throws it
+            return new ConnectException("connection failed");
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /**
+     * Reads from {@code from} and writes to the other side until {@code from} is drained, the other side stops
+     * taking bytes, or this turn's reads are used up. {@code toEnd}: read until EAGAIN or end of stream even after a
+     * short read (the event carried the peer's half-close, or no event says how much is there).
+     */
+    private void relay(Side from, boolean toEnd) {
+        Side to = from == client ? server : client;
+        if (to == null || from.inputShut) {
+            return;
+        }
+        if (to.pending != null) {
+            from.readSuspended = true; // resumed when to's buffer is written
+            return;
+        }
+        ByteBuffer buffer = READ_BUFFER.get();
+        long batch = 0;
+        boolean more = false;
+        boolean eof = false;
+        try {
+            for (int reads = 0; ; reads++) {
+                if (reads == READS_PER_TURN) {
+                    more = true;
+                    break;
+                }
+                int n = from.socket.recv(buffer, 0, READ_BUFFER_SIZE);
+                if (n == 0) {
+                    break; // EAGAIN
+                }
+                if (n < 0) {
+                    eof = true;
+                    break;
+                }
+                batch += n;
+                if (!write(to, buffer, n)) {
+                    from.readSuspended = true;
+                    break;
+                }
+                if (n < READ_BUFFER_SIZE && !toEnd) {
+                    break; // drained: new data makes a new edge
+                }
+            }
+        } catch (IOException | NotYetConnectedException e) {
+            readDone(from, batch);
+            failed(from, e);
+            return;
+        }
+        readDone(from, batch);
+        if (closed) {
+            return;
+        }
+        if (eof) {
+            inputShutdown(from);
+        } else if (more) {
+            loop.execute(from); // the rest next turn; edge-triggered, so no event would bring it
+        }
+    }
+
+    /**
+     * Writes {@code n} bytes of {@code buffer} to {@code to}; what it does not take is kept in {@code to.pending}.
+     * Returns whether everything was written.
+     */
+    private boolean write(Side to, ByteBuffer buffer, int n) {
+        int written;
+        try {
+            written = to.socket.send(buffer, 0, n);
+        } catch (IOException | NotYetConnectedException e) {
+            failed(to, e);
+            return false;
+        }
+        if (written == n) {
+            return true;
+        }
+        ByteBuf rest = PooledByteBufAllocator.DEFAULT.directBuffer(n - written);
+        buffer.limit(n).position(written);
+        rest.writeBytes(buffer);
+        buffer.clear();
+        to.pending = rest;
+        return false;
+    }
+
+    /** {@code side} can take bytes again: write what waits for it, then read again from its peer. */
+    private void flush(Side side) {
+        ByteBuf p = side.pending;
+        if (p == null) {
+            return;
+        }
+        try {
+            while (p.isReadable()) {
+                ByteBuffer nio = p.internalNioBuffer(p.readerIndex(), p.readableBytes());
+                int n = side.socket.send(nio, nio.position(), nio.limit());
+                if (n == 0) {
+                    return; // full again: the next output edge continues
+                }
+                p.skipBytes(n);
+            }
+        } catch (IOException | NotYetConnectedException e) {
+            if (closed) {
+                side.closeSocket(false);
+            } else {
+                failed(side, e);
+            }
+            return;
+        }
+        p.release();
+        side.pending = null;
+        if (closed) {
+            if (side.closeWhenWritten) {
+                side.closeSocket(false);
+            }
+            return;
+        }
+        if (side.finPending) {
+            side.finPending = false;
+            shutdownOutput(side);
+        }
+        Side source = side == client ? server : client;
+        if (source != null && source.readSuspended) {
+            source.readSuspended = false;
+            relay(source, true);
+        }
+    }
+
+    private void readDone(Side from, long bytes) {
+        long now = ticker.nanoTime();
+        Server s = target;
+        if (from.client) {
+            lastClientReadNanos = now;
+            bytesFromClient += bytes;
+            if (bytes > 0) {
+                frontend.bytesIn.add(bytes);
+                if (s != null) {
+                    s.bytesIn.add(bytes);
+                }
+            }
+        } else {
+            lastServerReadNanos = now;
+            bytesFromServer += bytes;
+            if (bytes > 0) {
+                frontend.bytesOut.add(bytes);
+                if (s != null) {
+                    s.bytesOut.add(bytes);
+                }
+            }
+        }
+    }
+
+    /** {@code from} sent FIN: pass it on once what it sent before is written; both done ends the session. */
+    private void inputShutdown(Side from) {
+        from.inputShut = true;
+        Side to = from == client ? server : client;
+        if (client.inputShut && server != null && server.inputShut) {
+            close('-', '-');
+            return;
+        }
+        if (to.pending == null) {
+            shutdownOutput(to);
+        } else {
+            to.finPending = true;
+        }
+        rearmTimer();
+    }
+
+    private void shutdownOutput(Side side) {
+        try {
+            side.socket.shutdown(false, true);
+        } catch (IOException | NotYetConnectedException e) { // ENOTCONN: the peer reset meanwhile
+            failed(side, e);
+        }
+    }
+
+    private void failed(Side side, Throwable why) {
+        if (closed) {
+            return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {} side of {} failed", config.name(), side.client ? "client" : "server", client, why);
+        }
+        close(side.client ? 'C' : 'S', phase());
+    }
+
+    @Override
+    public void kill(char why) {
+        if (loop.inEventLoop()) {
+            close(why, phase());
+        } else {
+            loop.execute(() -> close(why, phase()));
+        }
+    }
+
+    private char phase() {
+        return connectedNanos >= 0 ? 'D' : 'C';
+    }
+
+    /** Reads the client socket's local address (one {@code getsockname}; only asked when a VIP leaves). */
+    @Override
+    public boolean arrivedOn(InetAddress address) {
+        Socket s = client.socket;
+        if (!s.isOpen()) {
+            return false;
+        }
+        InetSocketAddress local = s.localAddress();
+        return local != null && address.equals(local.getAddress());
+    }
+
+    /** As {@link RelaySession#vipLeaving(long)}. */
+    @Override
+    public void vipLeaving(long drainNanos) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> vipLeaving(drainNanos));
+            return;
+        }
+        if (drainNanos <= 0) {
+            endOnVipLeave();
+        } else {
+            loop.schedule(this::endOnVipLeave, drainNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void endOnVipLeave() {
+        if (!closed) {
+            frontend.closedOnVipLeave.increment();
+            close('K', phase());
+        }
+    }
+
+    /** The session's one timer: the connect timeout while connecting, then the inactivity timeouts. */
+    @Override
+    public void run() {
+        timer = null;
+        if (closed) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        long deadline = deadline();
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        if (now - deadline < 0) {
+            timer = loop.schedule(this, deadline - now, TimeUnit.NANOSECONDS);
+        } else if (connectedNanos < 0) {
+            if (server != null) {
+                connectFailed(new ConnectTimeoutException("connection timed out: " + target.address));
+            }
+        } else {
+            close(RelaySession.timeoutCause(config, lastClientReadNanos, halfClosed(), now), 'D');
+        }
+    }
+
+    private boolean halfClosed() {
+        return client.inputShut || (server != null && server.inputShut);
+    }
+
+    private long deadline() {
+        if (connectedNanos < 0) {
+            return server != null ? connectStartNanos + config.connectTimeoutNanos() : Long.MAX_VALUE;
+        }
+        return RelaySession.deadline(config, lastClientReadNanos, lastServerReadNanos, halfClosed());
+    }
+
+    private void rearmTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        long deadline = deadline();
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        long delay = Math.max(0, deadline - ticker.nanoTime());
+        if (delay >= DeferredTimers.DEFER_NANOS) {
+            if (!timerDeferred) {
+                timerDeferred = true;
+                DeferredTimers.defer(loop, this);
+            }
+            return;
+        }
+        timer = loop.schedule(this, delay, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void armDeferredTimer() {
+        timerDeferred = false;
+        if (closed || timer != null) {
+            return;
+        }
+        long deadline = deadline();
+        if (deadline != Long.MAX_VALUE) {
+            timer = loop.schedule(this, Math.max(0, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Ends the session: writes what is pending to each side (the client's abort is passed to the backend as a
+     * reset instead, as {@link RelaySession} explains), closes both sockets and does the accounting once. The slot is
+     * given back once both sockets are closed.
+     */
+    private void close(char why, char when) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cause = why;
+        termPhase = when;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
+        detach();
+        Side s = server;
+        socketsOpen = s != null ? 2 : 1;
+        client.closeAfterWrite();
+        if (s != null) {
+            if (why == 'C') {
+                s.closeSocket(true);
+            } else {
+                s.closeAfterWrite();
+            }
+        }
+        if (why == 'D' || why == 'K') {
+            Server t = target;
+            if (t != null) {
+                t.killed.increment();
+            }
+        }
+        if (config.logConnections()) {
+            RelaySession.logLine(config, frontend, clientAddress, target, acceptNanos, admittedNanos, connectStartNanos,
+                    connectedNanos, ticker.nanoTime(), bytesFromServer, bytesFromClient, cause, termPhase, retries);
+        }
+    }
+
+    private void detach() {
+        Server s = target;
+        if (s != null) {
+            s.connectionClosed();
+            s.sessions.remove(this);
+        }
+    }
+
+    private void socketClosed() {
+        if (--socketsOpen == 0) {
+            admission.ended(this, admitted);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DirectSession[" + (clientAddress != null ? RelaySession.format(clientAddress) : "fd " + client.socket.intValue())
+                + " -> " + (target == null ? "-" : target.name) + "]";
+    }
+
+    /** One of the two sockets: its epoll handle, and the bytes waiting to be written to it. */
+    private final class Side implements EpollIoHandle, Runnable {
+        final boolean client;
+        final Socket socket;
+        IoRegistration registration;
+        /** Bytes read from the other side that this socket has not taken yet; null when none. */
+        ByteBuf pending;
+        boolean inputShut;
+        /** The other side's FIN, to pass on once {@link #pending} is written. */
+        boolean finPending;
+        /** Reading from this socket waits until the other side's pending bytes are written. */
+        boolean readSuspended;
+        /** The session is closed; close this socket once {@link #pending} is written. */
+        boolean closeWhenWritten;
+        boolean socketClosed;
+        /** Input ({@code EPOLLIN}) or the peer's half-close ({@code EPOLLRDHUP}) was reported before it could be read. */
+        boolean inputSeen;
+        boolean hangupSeen;
+
+        Side(boolean client, Socket socket) {
+            this.client = client;
+            this.socket = socket;
+        }
+
+        /** Adds the socket to the loop's epoll set, once, with the interest it keeps for its whole life. */
+        boolean register() {
+            Future<IoRegistration> f = loop.register(this);
+            if (!f.isSuccess()) { // registering on the loop's own thread completes at once
+                LOG.debug("{}: cannot register {}", config.name(), socket, f.cause());
+                return false;
+            }
+            registration = f.getNow();
+            return registration.submit(INTEREST) != -1; // -1: cancelled (the value itself is negative: EPOLLET is bit 31)
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return socket;
+        }
+
+        @Override
+        public void handle(IoRegistration r, IoEvent event) {
+            try {
+                onEvent(this, ((EpollIoEvent) event).ops().value());
+            } catch (RuntimeException e) {
+                // Never let it reach Netty's loop, which would log it and sleep a second with every other session
+                LOG.warn("{}: unexpected failure relaying {}; closing it", config.name(), DirectSession.this, e);
+                if (!closed) {
+                    DirectSession.this.close(this.client ? 'C' : 'S', phase());
+                }
+            }
+        }
+
+        /** The rest of a read batch cut at {@link #READS_PER_TURN}. */
+        @Override
+        public void run() {
+            if (!closed && !readSuspended) {
+                relay(this, true);
+            }
+        }
+
+        /**
+         * Closes at once when nothing is pending, else once it is written, but never later than the client-fin
+         * timeout (the connect timeout when there is none) for a peer that does not read.
+         */
+        void closeAfterWrite() {
+            if (pending == null || socketClosed) {
+                closeSocket(false);
+                return;
+            }
+            closeWhenWritten = true;
+            long linger = config.clientFinTimeoutNanos() > 0 ? config.clientFinTimeoutNanos() : config.connectTimeoutNanos();
+            try {
+                loop.schedule(() -> closeSocket(false), linger, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                closeSocket(false); // the loop is shutting down
+            }
+        }
+
+        /** Closes the socket now ({@code abort}: with a reset); the last of the two gives the slot back. */
+        void closeSocket(boolean abort) {
+            if (socketClosed) {
+                return;
+            }
+            socketClosed = true;
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+            try {
+                if (abort) {
+                    socket.setSoLinger(0);
+                }
+            } catch (IOException e) {
+                LOG.debug("{}: SO_LINGER on {} failed", config.name(), socket, e);
+            }
+            try {
+                socket.close(); // also leaves the epoll set: no EPOLL_CTL_DEL
+            } catch (IOException e) {
+                LOG.debug("{}: closing {} failed", config.name(), socket, e);
+            }
+            IoRegistration r = registration;
+            if (r != null) {
+                r.cancel();
+            }
+            if (closed) {
+                socketClosed();
+            }
+        }
+
+        /** The event loop shuts down with this socket still registered: nothing more can be written. */
+        @Override
+        public void close() {
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+            if (!closed) {
+                DirectSession.this.close('K', phase());
+            }
+            closeSocket(false);
+        }
+    }
+}
