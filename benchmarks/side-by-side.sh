@@ -143,6 +143,15 @@ defaults
   timeout client 60s
   timeout server 60s
   timeout tunnel 1h
+  # ha4j always sets TCP keepalive (60 s idle, 10 s interval, 6 probes) on both sockets: the same here
+  option clitcpka
+  option srvtcpka
+  clitcpka-idle 60s
+  clitcpka-intvl 10s
+  clitcpka-cnt 6
+  srvtcpka-idle 60s
+  srvtcpka-intvl 10s
+  srvtcpka-cnt 6
   $HAPROXY_EXTRA
 listen http
   bind 127.0.0.1:$(port_of haproxy http)
