@@ -1,15 +1,14 @@
 package io.ha4j.proxy;
 
 import io.ha4j.core.HaStartException;
+import io.ha4j.core.internal.RateLimitedLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -19,8 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import io.ha4j.core.internal.RateLimitedLog;
-import io.netty.channel.IoEventLoop;
 
 /**
  * Binds a balancer's listening sockets: {@code acceptors} per frontend address, sharing the port through
@@ -38,19 +35,24 @@ final class Frontends {
     }
 
     /**
-     * Binds every frontend of {@code config}; returns the bound addresses (actual ports), in order. With epoll
-     * (and a group of epoll loops) the listeners are {@link DirectAcceptor}s whose clients go to
-     * {@code onAcceptedDirect}; otherwise Netty server channels whose accepted channels go to {@code onAccepted}.
+     * Binds every frontend of {@code config}; returns the bound addresses (actual ports), in order. With epoll the
+     * listeners are {@link DirectAcceptor}s, one per event loop per address, whose clients go to
+     * {@code onAcceptedDirect}; with NIO one Netty server channel per address, whose accepted channels go to
+     * {@code onAccepted}.
+     *
+     * @throws IllegalStateException with epoll, when {@code group} is not made of epoll {@link IoEventLoop}s (a
+     *     group given to {@link TcpBalancer.Builder#eventLoopGroup})
      */
     static List<InetSocketAddress> bind(BalancerConfig config, NettyTransport transport, EventLoopGroup group,
                                         Admission admission, Consumer<Channel> onAccepted,
                                         DirectAcceptor.Accepted onAcceptedDirect, RateLimitedLog acceptFailures) {
-        int perAddress = config.acceptorsPerAddress() != null ? config.acceptorsPerAddress()
-                : Math.max(1, Math.min(config.ioThreads(), 64));
-        if (!transport.supportsReusePort()) {
-            perAddress = 1;
-        }
-        if (transport.epoll && DirectAcceptor.supports(group)) {
+        if (transport.epoll) {
+            if (!DirectAcceptor.supports(group)) {
+                throw new IllegalStateException("eventLoopGroup of balancer '" + config.name() + "': the epoll transport needs "
+                        + "epoll I/O event loops (new MultiThreadIoEventLoopGroup(n, EpollIoHandler.newFactory())), got " + group);
+            }
+            int perAddress = config.acceptorsPerAddress() != null ? config.acceptorsPerAddress()
+                    : Math.max(1, Math.min(config.ioThreads(), 64));
             return bindDirect(config, group, admission, perAddress, onAcceptedDirect, acceptFailures);
         }
         ServerBootstrap sb = new ServerBootstrap()
@@ -61,36 +63,24 @@ final class Frontends {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpBalancer.WATER_MARK)
-                .handler(PinAccepted.INSTANCE)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         onAccepted.accept(ch);
                     }
                 });
-        if (perAddress > 1) {
-            transport.reusePort(sb);
-        }
-        if (!transport.epoll) {
-            sb.childOption(ChannelOption.SO_KEEPALIVE, true); // with epoll: the listener's, inherited (inheritedByAccepted)
-        }
-        transport.childKeepAliveTiming(sb);
+        NettyTransport.childKeepAlive(sb);
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         for (InetSocketAddress wanted : config.frontends()) {
             if (wanted.getPort() != 0) {
                 probe(config.name(), wanted);
             }
-            SocketAddress actual = wanted;
-            for (int i = 0; i < perAddress; i++) {
-                ChannelFuture f = sb.bind(actual).awaitUninterruptibly();
-                if (!f.isSuccess()) {
-                    throw inUse(config.name(), actual, f.cause());
-                }
-                transport.inheritedByAccepted(f.channel());
-                admission.addAcceptor(Admission.of(f.channel()));
-                actual = f.channel().localAddress();
+            ChannelFuture f = sb.bind(wanted).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                throw inUse(config.name(), wanted, f.cause());
             }
-            addresses.add((InetSocketAddress) actual);
+            admission.addAcceptor(Admission.of(f.channel()));
+            addresses.add((InetSocketAddress) f.channel().localAddress());
         }
         return List.copyOf(addresses);
     }
@@ -120,24 +110,6 @@ final class Frontends {
             addresses.add(actual);
         }
         return List.copyOf(addresses);
-    }
-
-    /**
-     * Sits on each listening channel before Netty's acceptor and pins {@link EpollInterestPin}'s flag on every
-     * accepted channel while it is not registered yet, so that it is part of the channel's first
-     * {@code EPOLL_CTL_ADD} instead of costing an {@code EPOLL_CTL_MOD} per connection.
-     */
-    @ChannelHandler.Sharable
-    static final class PinAccepted extends ChannelInboundHandlerAdapter {
-        static final PinAccepted INSTANCE = new PinAccepted();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Channel) {
-                EpollInterestPin.pin((Channel) msg);
-            }
-            ctx.fireChannelRead(msg);
-        }
     }
 
     /** Fails when anything listens on {@code address} already (even with {@code SO_REUSEPORT}). */

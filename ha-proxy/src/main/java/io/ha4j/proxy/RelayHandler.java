@@ -77,7 +77,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            EpollInterestPin.pin(ctx.channel()); // before Netty clears the last read interest of this channel
             session.inputShutdown(clientSide);
             return;
         }

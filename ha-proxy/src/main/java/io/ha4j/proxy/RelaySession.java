@@ -7,13 +7,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.Socket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -25,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection and its backend connection. Everything here runs on the client channel's event
+ * One client connection and its backend connection on Netty channels: the relay of the NIO transport (epoll uses
+ * {@link DirectSession}, with the same rules). Everything here runs on the client channel's event
  * loop, which the backend channel shares, so no field needs to be volatile or locked.
  *
  * <p>Life: accepted → a server is selected (or the client is closed at once when none is available) →
@@ -48,7 +46,6 @@ final class RelaySession implements Session, Runnable, ChannelFutureListener {
     private final BalancerConfig config;
     private final Admission admission;
     private final Backends backends;
-    private final NettyTransport transport;
     private final FrontendCounters frontend;
     final Channel client;
     private final Ticker ticker;
@@ -85,12 +82,10 @@ final class RelaySession implements Session, Runnable, ChannelFutureListener {
     /** Sockets of this session still open once it is closed; the slot is given back at 0. */
     private int socketsOpen;
 
-    RelaySession(BalancerConfig config, Admission admission, Backends backends, NettyTransport transport,
-                 FrontendCounters frontend, Channel client) {
+    RelaySession(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend, Channel client) {
         this.config = config;
         this.admission = admission;
         this.backends = backends;
-        this.transport = transport;
         this.frontend = frontend;
         this.client = client;
         this.ticker = client.eventLoop().ticker();
@@ -183,7 +178,7 @@ final class RelaySession implements Session, Runnable, ChannelFutureListener {
         s.connectionOpened();
         s.sessions.add(this);
         connectStartNanos = ticker.nanoTime();
-        Channel ch = transport.newBackendChannel(s.address, config.connectTimeoutMillis());
+        Channel ch = NettyTransport.newBackendChannel(config.connectTimeoutMillis());
         ch.pipeline().addLast(new RelayHandler(this, false));
         server = ch;
         // registering from the event loop completes at once; the connect's outcome comes to operationComplete
@@ -368,22 +363,9 @@ final class RelaySession implements Session, Runnable, ChannelFutureListener {
         }
     }
 
-    /**
-     * Sends FIN on {@code ch}. With epoll, straight on the socket: everything relayed to it is written and nothing
-     * more will be (its peer's input is shut), so Netty's {@code shutdownOutput} would only add what it does for
-     * writes still queued, which costs an exception with a stack trace and a pipeline event per connection.
-     */
+    /** Sends FIN on {@code ch}. */
     private static void shutdownOutput(Channel ch) {
-        if (!ch.isActive()) {
-            return;
-        }
-        if (ch instanceof EpollSocketChannel) {
-            try {
-                ((Socket) ((EpollSocketChannel) ch).fd()).shutdown(false, true);
-            } catch (IOException e) {
-                ch.pipeline().fireExceptionCaught(e);
-            }
-        } else if (ch instanceof DuplexChannel) {
+        if (ch.isActive() && ch instanceof DuplexChannel) {
             ((DuplexChannel) ch).shutdownOutput();
         }
     }

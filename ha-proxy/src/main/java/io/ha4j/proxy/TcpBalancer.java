@@ -262,7 +262,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
 
     /** A client connection was accepted (on its event loop): make its session and ask for a slot. */
     private void newSession(Channel ch) {
-        RelaySession s = new RelaySession(config, admission, backends, transport, frontend, ch);
+        RelaySession s = new RelaySession(config, admission, backends, frontend, ch);
         ch.pipeline().addLast(new RelayHandler(s, true));
         admission.accepted(s);
     }

@@ -1,0 +1,114 @@
+package io.ha4j.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ha4j.core.Clock;
+import io.ha4j.core.internal.RateLimitedLog;
+import io.ha4j.core.testkit.Await;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link DirectAcceptor} on a real epoll event loop and real loopback sockets: what accepted sockets inherit from
+ * the listener (the relay sets nothing on them), pausing and resuming, and closing.
+ */
+class DirectAcceptorTest {
+
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_KEEPIDLE = 4;
+    private static final int TCP_KEEPINTVL = 5;
+    private static final int TCP_KEEPCNT = 6;
+
+    private MultiThreadIoEventLoopGroup group;
+    private IoEventLoop loop;
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(DirectAcceptorTest.class),
+            Clock.system(), TimeUnit.SECONDS.toNanos(10));
+
+    @BeforeEach
+    void startLoop() {
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        loop = DirectAcceptor.loops(group).get(0);
+    }
+
+    @AfterEach
+    void stopLoop() throws IOException {
+        for (Socket s : accepted) {
+            s.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private DirectAcceptor bind() throws IOException {
+        return DirectAcceptor.bind(loop, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128, false,
+                "test", log, (l, socket, peer) -> accepted.add(socket));
+    }
+
+    @Test
+    void acceptedSocketsInheritNoDelayAndTheKeepaliveSettingsFromTheListener() throws Exception {
+        DirectAcceptor acceptor = bind();
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(acceptor.localAddress(), 2000);
+            Await.until(Duration.ofSeconds(5), "the client is accepted", () -> accepted.size() == 1);
+            Socket s = accepted.get(0);
+            assertTrue(s.isTcpNoDelay(), "TCP_NODELAY");
+            assertTrue(s.isKeepAlive(), "SO_KEEPALIVE");
+            assertEquals(NettyTransport.KEEPALIVE_IDLE_SECONDS, s.getIntOpt(IPPROTO_TCP, TCP_KEEPIDLE), "TCP_KEEPIDLE");
+            assertEquals(NettyTransport.KEEPALIVE_INTERVAL_SECONDS, s.getIntOpt(IPPROTO_TCP, TCP_KEEPINTVL), "TCP_KEEPINTVL");
+            assertEquals(NettyTransport.KEEPALIVE_COUNT, s.getIntOpt(IPPROTO_TCP, TCP_KEEPCNT), "TCP_KEEPCNT");
+        } finally {
+            acceptor.closeAndWait();
+        }
+    }
+
+    @Test
+    void aPausedListenerLeavesClientsQueuedAndAcceptsThemAllWhenResumed() throws Exception {
+        DirectAcceptor acceptor = bind();
+        loop.submit(() -> acceptor.setAccepting(false)).sync();
+        int clients = DirectAcceptor.ACCEPTS_PER_TURN + 6; // more than one turn's worth: the rest must not be stranded
+        java.net.Socket[] sockets = new java.net.Socket[clients];
+        try {
+            for (int i = 0; i < clients; i++) {
+                sockets[i] = new java.net.Socket();
+                sockets[i].connect(acceptor.localAddress(), 2000); // completes from the kernel's accept queue
+            }
+            Await.quietPeriod(Duration.ofMillis(300)); // a paused listener must accept nothing in it
+            assertEquals(0, accepted.size(), "accepted while paused");
+            loop.submit(() -> acceptor.setAccepting(true)).sync();
+            Await.until(Duration.ofSeconds(5), "every queued client is accepted", () -> accepted.size() == clients);
+        } finally {
+            for (java.net.Socket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+            acceptor.closeAndWait();
+        }
+    }
+
+    @Test
+    void closingReleasesTheAddress() throws Exception {
+        DirectAcceptor acceptor = bind();
+        InetSocketAddress address = acceptor.localAddress();
+        acceptor.closeAndWait();
+        try (ServerSocket again = new ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(address); // fails with "Address already in use" while the listener is open
+        }
+    }
+}
