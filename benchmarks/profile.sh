@@ -118,15 +118,18 @@ unit() { [[ "$1" == close ]] && echo connection || echo MiB; }
 summarise_collapsed() { # FILE: share of samples by thread, and by area on the event loop threads
   python3 - "$1" <<'PY'
 import sys, collections, re
-areas = [  # priority order: a stack counts for the first area any of its frames matches
-  ("accept (server channel read, child init)", ["ServerBootstrapAcceptor", "AbstractEpollServerChannel", "EpollServerSocketChannel"]),
-  ("backend connect (bootstrap, options, connect)", ["Bootstrap.connect", "doResolveAndConnect", "initAndRegister", "Bootstrap.init", "Bootstrap.clone", "setChannelOptions", "doConnect", "finishConnect", "fulfillConnectPromise"]),
-  ("close", ["doClose", ".close(", "Unsafe.close", "closeAfterFlush", "RelaySession.close", "shutdown", "channelInactive", "deregister"]),
-  ("timers / scheduler", ["schedule", "ScheduledFutureTask", "DefaultPriorityQueue", "cancel", "runAllTasks", "runTasks"]),
-  ("balancer bookkeeping", ["io.ha4j.proxy.Admission", "io.ha4j.proxy.ServerPool", "io.ha4j.proxy.Server.", "FrontendCounters", "LongAdder"]),
-  ("relay write / flush", ["doWrite", "flush0", "writeBytes", "ChannelOutboundBuffer", "writev"]),
-  ("relay read", ["epollInReady", "doReadBytes", "ByteBufAllocator", "readBytes"]),
-  ("epoll wait / ctl", ["epollWait", "epollCtl", "modify", "epoll_wait", "epoll_ctl", "EpollIoHandler.run"]),
+areas = [  # a stack counts for the area of its innermost frame that matches (leaf first)
+  ("socket close", ["closeSocket", "doClose", "Unsafe.close", "FileDescriptor.close"]),
+  ("session end (accounting, log)", ["DirectSession.close", "RelaySession.close", "Admission.ended", "socketClosed"]),
+  ("half-close passed on", ["inputShutdown", "shutdownOutput", "shutdownInput"]),
+  ("relay write", ["DirectSession.write", "DirectSession.flush", "doWrite", "flush0", "writeBytes"]),
+  ("relay read", ["DirectSession.relay", "epollInReady", "doReadBytes"]),
+  ("backend connect (socket, options, connect, register)", ["DirectSession.connect", "Side.register", "newSocketStream",
+      "Socket.connect", "setIntOpt", "setTcpNoDelay", "setKeepAlive", "Bootstrap", "doConnect", "finishConnect", "fulfillConnectPromise"]),
+  ("accept (accept4, session setup)", ["DirectAcceptor", "DirectSession.accepted", "ServerBootstrapAcceptor", "AbstractEpollServerChannel"]),
+  ("balancer bookkeeping", ["io/ha4j/proxy/Admission", "io/ha4j/proxy/ServerPool", "io/ha4j/proxy/Server.", "FrontendCounters", "LongAdder"]),
+  ("timers", ["ScheduledFutureTask", "DeferredTimers", "DefaultPriorityQueue", "AbstractScheduledEventExecutor"]),
+  ("epoll wait", ["epollWait", "epoll_wait", "epoll_pwait"]),
 ]
 threads = collections.Counter(); by = collections.Counter(); leaf = collections.Counter(); total = 0; loop = 0
 for line in open(sys.argv[1]):
@@ -139,7 +142,7 @@ for line in open(sys.argv[1]):
         continue
     loop += n
     leaf[frames[-1]] += n
-    by[next((name for name, keys in areas if any(k in f for f in frames for k in keys)), "other")] += n
+    by[next((name for f in reversed(frames) for name, keys in areas if any(k in f for k in keys)), "other")] += n
 print(f"  samples {total}; by thread: " + ", ".join(f"{k} {100.0*v/total:.1f}%" for k, v in threads.most_common(6)))
 print(f"  event loop samples by area ({loop}):")
 for k, v in by.most_common():
