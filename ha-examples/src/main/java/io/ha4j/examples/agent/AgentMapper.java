@@ -9,10 +9,17 @@ import io.ha4j.examples.agent.HaproxyConfig.Frontend;
 import io.ha4j.examples.agent.HaproxyConfig.Server;
 import io.ha4j.proxy.Balance;
 import io.ha4j.proxy.TcpBalancer;
+import io.ha4j.proxy.Transport;
 import io.ha4j.vrrp.VrrpInstance;
 import io.ha4j.vrrp.VrrpState;
 import io.ha4j.vrrp.VrrpSyncGroup;
 import io.ha4j.vrrp.VrrpTransport;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -52,9 +59,12 @@ import org.slf4j.LoggerFactory;
  * <p>Further HAProxy readings: a frontend's connection limit is its {@code maxconn}, else the global
  * {@code maxconn} (the process-wide cap, which bounds a lone frontend the same way), else ha4j's 10000;
  * {@code bind *:PORT} listens on every IPv4 address; the drain deadline at stop is {@code hard-stop-after};
- * {@code nbthread N} gives every balancer N event loop threads and N acceptors per address ({@code SO_REUSEPORT},
- * as HAProxy's threads each accept on their own), and without it the available processors, HAProxy's default
- * (a log line at INFO says which); {@code tune.bufsize} is accepted with a warning that it has no effect.
+ * {@code nbthread N} is the agent's number of event loop threads in total, as it is HAProxy's: one group of N
+ * threads (without {@code nbthread} the available processors, HAProxy's default) that every balancer runs on, each
+ * thread accepting on every bound address through its own {@code SO_REUSEPORT} socket as each HAProxy thread does
+ * (N acceptors per address, at most 64; with NIO, where epoll is not available, one per address). So two
+ * frontends with {@code nbthread 2} run on 2 threads, not 4. A log line at INFO says what was chosen;
+ * {@code tune.bufsize} is accepted with a warning that it has no effect.
  * ha4j's balancer has one set of check timers, one {@code slowstart} and one {@code on-marked-down} rule
  * per backend, so servers that differ in them are an error naming both lines.
  */
@@ -62,6 +72,8 @@ public final class AgentMapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentMapper.class);
 
+    /** Names the threads of the balancers' shared event loop group: {@code ha-agent-io-1-1}, ... */
+    static final String EVENT_LOOP_THREAD_PREFIX = "ha-agent-io";
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern HAPROXY_WORD = Pattern.compile("(^|[\\s/])haproxy(\\s|$|\\.service)");
     /** kube-apiserver's default secure port; idle-timeout advice only applies to it. */
@@ -91,7 +103,11 @@ public final class AgentMapper {
         return this;
     }
 
-    /** Builds the components of both configurations; problems go to the diagnostics. */
+    /**
+     * Builds the components of both configurations; problems go to the diagnostics. The plan holds what its
+     * components share (the balancers' event loop group): {@link AgentPlan#close(Duration) close} it also when it
+     * is not started.
+     */
     public AgentPlan map(Optional<KeepalivedConfig> keepalived, Optional<HaproxyConfig> haproxy) {
         List<HaComponent> components = new ArrayList<>();
         List<NotifyScripts> notifiers = new ArrayList<>();
@@ -122,7 +138,19 @@ public final class AgentMapper {
             }
         });
         components.addAll(scripts.values());
-        haproxy.ifPresent(h -> components.addAll(mapBalancers(h, keepalived)));
+        Optional<EventLoopGroup> eventLoops = haproxy.filter(h -> !h.frontends().isEmpty())
+                .map(h -> newEventLoopGroup(threads(h)));
+        List<TcpBalancer> balancers;
+        try {
+            balancers = haproxy.map(h -> mapBalancers(h, keepalived, eventLoops)).orElse(List.of());
+        } catch (RuntimeException | Error e) {
+            eventLoops.ifPresent(AgentPlan::shutDown);
+            throw e;
+        }
+        if (balancers.isEmpty()) {
+            eventLoops.ifPresent(AgentPlan::shutDown); // every frontend was refused: nothing will run on it
+        }
+        components.addAll(balancers);
         components.addAll(instances);
         Set<String> names = new HashSet<>();
         for (HaComponent c : components) {
@@ -134,7 +162,7 @@ public final class AgentMapper {
         }
         String name = keepalived.flatMap(k -> k.globalDefs().routerId()).filter(id -> CLUSTER_NAME.matcher(id).matches())
                 .orElse("ha-agent");
-        return new AgentPlan(name, components, notifiers, !instances.isEmpty());
+        return new AgentPlan(name, components, notifiers, !instances.isEmpty(), balancers.isEmpty() ? Optional.empty() : eventLoops);
     }
 
     // ------------------------------------------------------------------------------------------ keepalived
@@ -227,12 +255,35 @@ public final class AgentMapper {
 
     // ------------------------------------------------------------------------------------------ HAProxy
 
-    private List<TcpBalancer> mapBalancers(HaproxyConfig config, Optional<KeepalivedConfig> keepalived) {
+    /** {@code nbthread}, else the available processors (HAProxy's default). */
+    private static int threads(HaproxyConfig config) {
+        return config.global().threads().orElse(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The one group every balancer of the agent runs on: epoll when it loads (the balancer's epoll transport needs
+     * epoll event loops), NIO otherwise. Its threads start with the first balancer that binds; its selectors are
+     * open from here on, so the plan shuts it down even when nothing starts.
+     */
+    private static EventLoopGroup newEventLoopGroup(int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(EVENT_LOOP_THREAD_PREFIX, true),
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /** The balancers' transport: the one {@link #newEventLoopGroup} made its loops for. */
+    private static Transport transport() {
+        return Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+    }
+
+    private List<TcpBalancer> mapBalancers(HaproxyConfig config, Optional<KeepalivedConfig> keepalived,
+            Optional<EventLoopGroup> eventLoops) {
         List<TcpBalancer> out = new ArrayList<>();
         if (!config.frontends().isEmpty()) {
-            int threads = config.global().threads().orElse(Runtime.getRuntime().availableProcessors());
-            LOG.info("{} event loop thread(s) and {} acceptor(s) per address for each balancer ({}); maxconn {}", threads,
-                    Math.min(threads, 64), config.global().threads().isPresent() ? "nbthread" : "no nbthread: the available processors",
+            int threads = threads(config);
+            LOG.info("{} event loop thread(s) in total ({}), shared by every balancer as HAProxy's threads are; {} transport, "
+                            + "{} acceptor(s) per address; maxconn {}", threads,
+                    config.global().threads().isPresent() ? "nbthread" : "no nbthread: the available processors",
+                    transport().name().toLowerCase(java.util.Locale.ROOT), acceptors(threads),
                     config.global().maxConnections().isPresent() ? config.global().maxConnections().getAsInt() + " (global, unless a frontend sets its own)"
                             : "per frontend, else ha4j's 10000");
         }
@@ -245,7 +296,7 @@ public final class AgentMapper {
             HealthCheckMapping.warnHttpDifferences(backend.get(), diagnostics);
             warnBindsOnVips(f, keepalived);
             Optional<HaproxyConfig.Stats> page = stats.isEmpty() ? Optional.empty() : Optional.of(stats.remove(0));
-            mapBalancer(config, f, backend.get(), page).ifPresent(out::add);
+            mapBalancer(config, f, backend.get(), page, eventLoops.orElseThrow()).ifPresent(out::add);
         }
         for (HaproxyConfig.Stats s : stats) {
             warn(s.origin(), "stats", "ha4j serves at most one stats page per balancer, each showing the whole agent, and "
@@ -254,7 +305,13 @@ public final class AgentMapper {
         return out;
     }
 
-    private Optional<TcpBalancer> mapBalancer(HaproxyConfig config, Frontend f, Backend be, Optional<HaproxyConfig.Stats> stats) {
+    /** SO_REUSEPORT listeners per address: one per thread with epoll (at most the balancer's 64), one with NIO. */
+    private static int acceptors(int threads) {
+        return transport() == Transport.EPOLL ? Math.min(threads, 64) : 1;
+    }
+
+    private Optional<TcpBalancer> mapBalancer(HaproxyConfig config, Frontend f, Backend be, Optional<HaproxyConfig.Stats> stats,
+            EventLoopGroup eventLoops) {
         try {
             TcpBalancer.Builder b = TcpBalancer.builder(f.name());
             for (HaproxyConfig.Bind bind : f.binds()) {
@@ -268,7 +325,7 @@ public final class AgentMapper {
             Optional<Integer> maxConn = f.maxConnections().isPresent() ? Optional.of(f.maxConnections().getAsInt())
                     : config.global().maxConnections().isPresent() ? Optional.of(config.global().maxConnections().getAsInt()) : Optional.empty();
             maxConn.ifPresent(m -> b.maxConnections(Math.min(m, 1_000_000)));
-            config.global().threads().ifPresent(n -> b.ioThreads(n).acceptors(Math.min(n, 64)));
+            b.eventLoopGroup(eventLoops).transport(transport()).acceptors(acceptors(threads(config)));
             be.timeouts().connect().ifPresent(b::connectTimeout);
             be.timeouts().queue().ifPresent(b::queueTimeout); // how long a client past maxconn waits for a slot
             b.clientTimeout(f.timeouts().client().orElse(Duration.ZERO));

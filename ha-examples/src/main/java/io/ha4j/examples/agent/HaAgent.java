@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * ({@link LinuxVipManager}). SIGTERM or SIGINT stops it gracefully through a shutdown hook that closes the
  * cluster: VRRP instances send an advert with priority 0 and remove their VIPs first, then the balancers
  * stop accepting and let established connections finish for HAProxy's {@code hard-stop-after} (default
- * 30s), then the notify scripts for STOP are started.
+ * 30s), then the notify scripts for STOP are started and the event loop threads the balancers shared end.
  *
  * <p>What each keyword becomes is on {@link KeepalivedParser}, {@link HaproxyParser}, {@link AgentMapper}
  * and {@link HealthCheckMapping}; {@code include} in keepalived.conf is followed ({@link KeepalivedLexer}).
@@ -114,7 +114,7 @@ public final class HaAgent {
                     + Diagnostics.MAX_LISTED + " are above");
         }
         if (options.check()) {
-            plan.ifPresent(p -> p.closeNotifyScripts(Duration.ZERO));
+            plan.ifPresent(AgentPlan::close);
             if (diagnostics.hasErrors() || plan.isEmpty()) {
                 out.println("Configuration file is invalid: " + diagnostics.errorCount() + " error(s), "
                         + diagnostics.warningCount() + " warning(s)");
@@ -183,7 +183,11 @@ public final class HaAgent {
         }
         AgentPlan plan = new AgentMapper(diagnostics, vrrpTransport)
                 .statsAllowRemoteWithoutAuth(options.statsAllowRemoteWithoutAuth()).map(keepalived, haproxy);
-        return diagnostics.hasErrors() ? Optional.empty() : Optional.of(plan);
+        if (diagnostics.hasErrors()) {
+            plan.close();
+            return Optional.empty();
+        }
+        return Optional.of(plan);
     }
 
     /**
@@ -236,6 +240,7 @@ public final class HaAgent {
                 vipManager = Optional.of(LinuxVipManager.open());
             } catch (IOException | RuntimeException e) {
                 err.println("ha-agent: cannot manage virtual addresses (run as root, or with CAP_NET_ADMIN and CAP_NET_RAW): " + e);
+                plan.close();
                 return 1;
             }
         }
@@ -247,7 +252,7 @@ public final class HaAgent {
             try {
                 cluster.close();
             } finally {
-                plan.closeNotifyScripts(NOTIFY_DEADLINE);
+                plan.close(NOTIFY_DEADLINE); // after the balancers: the event loops they ran on go last
                 vips.ifPresent(HaAgent::closeQuietly);
                 stopped.countDown();
                 LOG.info("Stopped");
@@ -260,7 +265,7 @@ public final class HaAgent {
             err.println("ha-agent: failed to start" + startFailure(e));
             LOG.debug("Start failure in full", e);
             Runtime.getRuntime().removeShutdownHook(hook);
-            plan.closeNotifyScripts(NOTIFY_DEADLINE);
+            plan.close(NOTIFY_DEADLINE);
             vipManager.ifPresent(HaAgent::closeQuietly);
             return 1;
         }

@@ -35,8 +35,8 @@ public record HaproxyConfig(String file, Global global, List<Frontend> frontends
      *
      * @param maxConnections {@code maxconn}: the default of frontends without their own
      * @param hardStopAfter {@code hard-stop-after}: how long a stopping agent lets connections drain
-     * @param threads {@code nbthread}: event loop threads (and acceptors per address) of every balancer; when
-     *        absent, the available processors, as HAProxy's default
+     * @param threads {@code nbthread}: the agent's event loop threads in total, shared by every balancer, each
+     *        accepting on every address, as HAProxy's threads; when absent, the available processors, HAProxy's default
      */
     public record Global(OptionalInt maxConnections, Optional<Duration> hardStopAfter, OptionalInt threads) {
         public static final Global DEFAULTS = new Global(OptionalInt.empty(), Optional.empty(), OptionalInt.empty());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.HaCluster;
 import io.ha4j.core.HaComponent;
 import io.ha4j.core.HealthChecker;
 import io.ha4j.core.VirtualAddress;
@@ -18,14 +19,18 @@ import io.ha4j.vrrp.VrrpSyncGroup;
 import io.ha4j.vrrp.VrrpTransport;
 import io.ha4j.vrrp.testing.SimulatedLan;
 import io.ha4j.vrrp.testing.SimulatedRouter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,11 +41,20 @@ class AgentMapperTest {
         throw new AssertionError("not started in this test: " + spec);
     };
 
-    private static AgentPlan map(Diagnostics d, VrrpTransport.Factory transport, String keepalivedText, String haproxyText) {
+    /** Every plan a test mapped, closed after it: a plan holds its balancers' event loop group from the start. */
+    private final List<AgentPlan> plans = new ArrayList<>();
+
+    @AfterEach
+    void closePlans() {
+        plans.forEach(AgentPlan::close);
+    }
+
+    private AgentPlan map(Diagnostics d, VrrpTransport.Factory transport, String keepalivedText, String haproxyText) {
         Optional<KeepalivedConfig> k = Optional.ofNullable(keepalivedText).map(t -> KeepalivedParser.parse("keepalived.conf", t, d));
         Optional<HaproxyConfig> h = Optional.ofNullable(haproxyText).map(t -> HaproxyParser.parse("haproxy.cfg", t, Map.of(), d));
         assertFalse(d.hasErrors(), TestFiles.dump(d));
         AgentPlan plan = new AgentMapper(d, transport).map(k, h);
+        plans.add(plan);
         assertFalse(d.hasErrors(), TestFiles.dump(d));
         return plan;
     }
@@ -124,7 +138,7 @@ class AgentMapperTest {
         VrrpInstance vi = component(plan, "VI_1", VrrpInstance.class);
         assertEquals(150, vi.priority());
         assertEquals(2, vi.virtualAddresses().size());
-        plan.closeNotifyScripts(Duration.ofSeconds(1));
+        plan.close(Duration.ofSeconds(1));
     }
 
     @Test
@@ -278,6 +292,82 @@ class AgentMapperTest {
         }
     }
 
+    /**
+     * HAProxy runs {@code nbthread} threads in total, every one serving every frontend: two {@code listen} sections
+     * with {@code nbthread 2} run on 2 event loop threads, not 2 each, and none is left once the agent stopped.
+     */
+    @Test
+    void nbthreadIsTheAgentsThreadsInTotalSharedByEveryBalancer() throws Exception {
+        assertEquals(List.of(), threadsNamed(AgentMapper.EVENT_LOOP_THREAD_PREFIX), "left running by an earlier test");
+        try (ServerSocket backend = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            backend.setSoTimeout(5000);
+            int one = freeLoopbackPort();
+            int two = freeLoopbackPort();
+            AgentPlan plan = map(new Diagnostics(), NO_TRANSPORT, null, """
+                    global
+                        nbthread 2
+                        hard-stop-after 5s
+                    defaults
+                        mode tcp
+                        timeout connect 1s
+                        timeout client 1m
+                        timeout server 1m
+                    listen one
+                        bind 127.0.0.1:%d
+                        server b 127.0.0.1:%d
+                    listen two
+                        bind 127.0.0.1:%d
+                        server b 127.0.0.1:%d
+                    """.formatted(one, backend.getLocalPort(), two, backend.getLocalPort()));
+            HaCluster cluster = plan.newCluster(Optional.empty());
+            try {
+                cluster.start();
+                for (int port : new int[] {one, two}) {
+                    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port); Socket relayed = backend.accept()) {
+                        client.getOutputStream().write('x');
+                        relayed.setSoTimeout(5000);
+                        assertEquals('x', relayed.getInputStream().read(), "relayed through the balancer on port " + port);
+                    }
+                }
+                List<String> loops = threadsNamed(AgentMapper.EVENT_LOOP_THREAD_PREFIX);
+                assertEquals(2, loops.size(), "nbthread 2 is 2 event loop threads for both listen sections: " + loops);
+                assertEquals(List.of(), threadsNamed("one-io"), "balancer 'one' made no group of its own");
+                assertEquals(List.of(), threadsNamed("two-io"), "balancer 'two' made no group of its own");
+            } finally {
+                cluster.close();
+                plan.close();
+            }
+            Await.until(Duration.ofSeconds(10), "no " + AgentMapper.EVENT_LOOP_THREAD_PREFIX + " thread alive after the stop: "
+                    + threadsNamed(AgentMapper.EVENT_LOOP_THREAD_PREFIX), () -> threadsNamed(AgentMapper.EVENT_LOOP_THREAD_PREFIX).isEmpty());
+        }
+    }
+
+    /** A configuration whose every frontend is refused leaves no event loop group behind, though one was made for it. */
+    @Test
+    void aMappingWithoutBalancersHoldsNoEventLoops() {
+        Diagnostics d = new Diagnostics();
+        HaproxyConfig h = HaproxyParser.parse("haproxy.cfg", """
+                global
+                    nbthread 2
+                frontend f
+                    bind 127.0.0.1:7443
+                    default_backend b
+                backend b
+                    balance first
+                    server s1 127.0.0.1:6443
+                """, Map.of(), d);
+        AgentPlan plan = new AgentMapper(d, NO_TRANSPORT).map(Optional.empty(), Optional.of(h));
+        plans.add(plan);
+        assertEquals(List.of("balance first"), TestFiles.keywords(d.errors()), TestFiles.dump(d));
+        assertEquals(Optional.empty(), plan.eventLoopGroup());
+        Await.until(Duration.ofSeconds(10), "the unused group's threads ended", () -> threadsNamed(AgentMapper.EVENT_LOOP_THREAD_PREFIX).isEmpty());
+    }
+
+    private static List<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).sorted().toList();
+    }
+
     @Test
     void twoAgentsOnASimulatedLanElectTheSeedsMasterAndRunNotifyScripts(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("notify.log");
@@ -319,8 +409,8 @@ class AgentMapperTest {
         assertTrue(r2.vipManager().isPresent(vip));
         v2.close();
         lan.advance(Duration.ofSeconds(1));
-        p1.closeNotifyScripts(Duration.ofSeconds(5));
-        p2.closeNotifyScripts(Duration.ofSeconds(5));
+        p1.close(Duration.ofSeconds(5));
+        p2.close(Duration.ofSeconds(5));
 
         // keepalived's notify arguments; r1 passes through BACKUP before its MASTER hint takes effect
         List<String> expected = List.of("INSTANCE VI_1 BACKUP 101", "INSTANCE VI_1 MASTER 101", "INSTANCE VI_1 STOP 101",

@@ -74,6 +74,7 @@ class AgentRuntimeBackendCheckTest {
             assertTrue(balancer.healthChecker("late").isUp(), "late is UP: " + balancer.healthChecker("late").lastResult());
         } finally {
             balancer.close(Duration.ZERO);
+            plan.close();
             health.stop(0);
         }
     }

@@ -72,7 +72,7 @@ class AgentStatsPageTest {
         for (boolean optIn : new boolean[] {false, true}) {
             Diagnostics d = new Diagnostics();
             Optional<HaproxyConfig> h = Optional.of(HaproxyParser.parse("haproxy.cfg", config(7443, -1, ""), Map.of(), d));
-            new AgentMapper(d, NO_TRANSPORT).statsAllowRemoteWithoutAuth(optIn).map(Optional.empty(), h);
+            new AgentMapper(d, NO_TRANSPORT).statsAllowRemoteWithoutAuth(optIn).map(Optional.empty(), h).close();
             assertFalse(d.hasErrors(), TestFiles.dump(d));
             boolean warned = d.warnings().stream().anyMatch(w -> w.keyword().equals("stats enable")
                     && w.message().contains("serves it on 127.0.0.1:9000 instead of *:9000")
@@ -95,7 +95,7 @@ class AgentStatsPageTest {
         AgentPlan plan = new AgentMapper(d, NO_TRANSPORT).map(Optional.empty(), h);
         assertFalse(d.hasErrors(), TestFiles.dump(d));
         HttpClient http = HttpClient.newHttpClient();
-        try (TcpBalancer balancer = balancer(plan)) {
+        try (plan; TcpBalancer balancer = balancer(plan)) { // the balancer closes first, then its event loops
             balancer.start();
             InetSocketAddress admin = balancer.adminBoundAddress().orElseThrow();
             assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), stats), admin);

@@ -3,12 +3,14 @@ package io.ha4j.examples.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.testkit.Await;
 import io.ha4j.vrrp.VrrpTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +58,27 @@ class HaAgentCheckTest {
             assertEquals(0, new HaAgent(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), NO_TRANSPORT)
                     .run("--haproxy-cfg", TestFiles.path(name).toString(), "--check"), name + ": " + err());
         }
+    }
+
+    /** --check builds every balancer on the agent's shared event loop group, and shuts that group down before it returns. */
+    @Test
+    void checkLeavesNoEventLoopThreadBehind(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, """
+                global
+                    nbthread 2
+                listen one
+                    bind 127.0.0.1:7443
+                    server b 127.0.0.1:6443
+                listen two
+                    bind 127.0.0.1:7444
+                    server b 127.0.0.1:6444
+                """);
+        assertEquals(0, agent.run("--haproxy-cfg", cfg.toString(), "--check"), err());
+        assertTrue(out().contains("Configuration file is valid"), out());
+        Await.until(Duration.ofSeconds(10), "no " + AgentMapper.EVENT_LOOP_THREAD_PREFIX + " thread alive after --check",
+                () -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.isAlive() && t.getName().startsWith(AgentMapper.EVENT_LOOP_THREAD_PREFIX)));
     }
 
     @Test

@@ -207,6 +207,7 @@ class StatsPageBrowserTest {
             Optional<HaproxyConfig> h = Optional.of(HaproxyParser.parse("haproxy.cfg", haproxy, Map.of(), d));
             Optional<KeepalivedConfig> k = Optional.of(KeepalivedParser.parse("keepalived.conf", keepalived, d));
             AgentPlan plan = new AgentMapper(d, self.transport()).map(k, h);
+            closing.add(0, plan); // after the cluster, which is added in front of it
             assertFalse(d.hasErrors(), TestFiles.dump(d));
             assertTrue(d.warnings().stream().noneMatch(w -> w.keyword().startsWith("stats")), TestFiles.dump(d));
 
