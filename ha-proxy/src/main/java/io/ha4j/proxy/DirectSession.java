@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>At most {@value #READS_PER_TURN} reads per socket per turn of the loop; a stream with more to read comes
  *       back at the end of the turn, so one bulk transfer cannot starve the others.</li>
  *   <li>The client is not read until the backend is connected; what it sent meanwhile waits in its socket.</li>
- *   <li>A half-close is passed on with {@code shutdown(SHUT_WR)} once what was read before it is written.</li>
+ *   <li>A half-close is passed on with {@code shutdown(SHUT_WR)} at once: the end of a stream is only read once what
+ *       was read before it is written.</li>
  * </ul>
  *
  * <p>Everything runs on the event loop that accepted the client; the backend socket is registered on the same loop.
@@ -462,10 +463,6 @@ final class DirectSession implements Session, Runnable {
             }
             return;
         }
-        if (side.finPending) {
-            side.finPending = false;
-            shutdownOutput(side);
-        }
         Side source = side == client ? server : client;
         if (source != null && source.readSuspended) {
             source.readSuspended = false;
@@ -497,19 +494,17 @@ final class DirectSession implements Session, Runnable {
         }
     }
 
-    /** {@code from} sent FIN: pass it on once what it sent before is written; both done ends the session. */
+    /**
+     * {@code from} sent FIN: pass it on; both done ends the session. Everything {@code from} sent before is written
+     * already: its end of stream is only read while the other side has nothing pending ({@link #relay}).
+     */
     private void inputShutdown(Side from) {
         from.inputShut = true;
-        Side to = from == client ? server : client;
         if (client.inputShut && server != null && server.inputShut) {
             close('-', '-');
             return;
         }
-        if (to.pending == null) {
-            shutdownOutput(to);
-        } else {
-            to.finPending = true;
-        }
+        shutdownOutput(from == client ? server : client);
         rearmTimer();
     }
 
@@ -713,8 +708,6 @@ final class DirectSession implements Session, Runnable {
         /** Bytes read from the other side that this socket has not taken yet; null when none. */
         ByteBuf pending;
         boolean inputShut;
-        /** The other side's FIN, to pass on once {@link #pending} is written. */
-        boolean finPending;
         /** Reading from this socket waits until the other side's pending bytes are written. */
         boolean readSuspended;
         /** The session is closed; close this socket once {@link #pending} is written. */
