@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.HaCluster;
+import io.ha4j.core.HaEvent;
 import io.ha4j.core.testing.ManualScheduler;
 import io.ha4j.vrrp.testing.SimulatedLan;
 import io.ha4j.vrrp.testing.SimulatedRouter;
@@ -103,6 +105,29 @@ class RuntimeControlTest {
         assertEquals(250, vb.effectivePriority());
         assertThrows(IllegalArgumentException.class, () -> vb.setPriority(255), "255 is the owner's, not settable");
         assertThrows(IllegalArgumentException.class, () -> vb.setPriority(0));
+    }
+
+    @Test
+    void aHostListeningToItsClusterLearnsWhenTheHandoverCompleted() throws Exception {
+        List<String> handovers = new ArrayList<>();
+        HaCluster cluster = HaCluster.builder().scheduler(a.scheduler()).vipManager(a.vipManager()).add(va)
+                .listener(e -> {
+                    if (e.kind() == HaEvent.Kind.HANDOVER_COMPLETED) {
+                        handovers.add(e + ", VIPs on a: " + a.vipManager().managed().size());
+                    }
+                }).build();
+        cluster.start();
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+        va.stepDown(Duration.ofSeconds(20));
+        clock.advance(Duration.ofMillis(100));
+        assertEquals(List.of(), handovers, "not while a still holds the VIP for the move");
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(vb.isMaster());
+        assertEquals(List.of("VI_1: handover completed in BACKUP (VIPs released, the new master was heard), VIPs on a: 0"),
+                handovers);
+        cluster.close();
     }
 
     @Test
