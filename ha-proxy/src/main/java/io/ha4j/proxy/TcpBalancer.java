@@ -916,7 +916,10 @@ public final class TcpBalancer implements HaComponent, StatsSource {
          * ms. Keep it below the VRRP instance's {@code handoverLinger} (default 300 ms): once the address is gone, no
          * FIN can leave. A connection accepted on the address during the drain (a client that missed the new master's
          * gratuitous ARP) ends with the others at the same deadline; after it, connections on the address are served
-         * again as usual (this node may have taken mastership back). Counted in {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not
+         * again as usual (this node may have taken mastership back). What this cannot save: once the new master's
+         * gratuitous ARP reached a client, its segments go there, and that node's kernel resets any connection this
+         * node accepted; a connection whose client was still sending (a TLS handshake, a request) at that moment fails
+         * and needs a client retry (ha-vrrp README, "Planned handover"). Counted in {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not
          * know about VIPs).
          */
         public Builder vipLeaveDrain(Duration drain) {
