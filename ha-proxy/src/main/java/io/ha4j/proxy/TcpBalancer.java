@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 // Why this file is long: the public Builder is nested (its API name is TcpBalancer.Builder) and documents
 // each of its ~45 options (HAProxy's timeouts, maxconn, checks, the stats page's access rules) with range and
-// default, about 520 lines; the component above it is about 430. The work lives in RelaySession (one
+// default, about 520 lines; the component above it is about 460. The work lives in RelaySession (one
 // connection), Admission (maxconn), Backends (pool, checks, health and admin reactions), Frontends (listening
 // sockets), StatsSnapshot and AdminHandler, which read the BalancerConfig record.
 
@@ -919,8 +919,8 @@ public final class TcpBalancer implements HaComponent, StatsSource {
          * again as usual (this node may have taken mastership back). What this cannot save: once the new master's
          * gratuitous ARP reached a client, its segments go there, and that node's kernel resets any connection this
          * node accepted; a connection whose client was still sending (a TLS handshake, a request) at that moment fails
-         * and needs a client retry (ha-vrrp README, "Planned handover"). Counted in {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not
-         * know about VIPs).
+         * and needs a client retry (ha-vrrp README, "Planned handover"). Counted in
+         * {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not know about VIPs).
          */
         public Builder vipLeaveDrain(Duration drain) {
             Validation.setOnce("vipLeaveDrain", this.vipLeaveDrain);
