@@ -27,9 +27,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
 
 // Why this file is long: the public Builder is nested (its API name is TcpBalancer.Builder) and documents
 // each of its ~45 options (HAProxy's timeouts, maxconn, checks, the stats page's access rules) with range and
-// default, about 520 lines; the component above it is about 430. The work lives in RelaySession (one
+// default, about 520 lines; the component above it is about 460. The work lives in RelaySession (one
 // connection), Admission (maxconn), Backends (pool, checks, health and admin reactions), Frontends (listening
 // sockets), StatsSnapshot and AdminHandler, which read the BalancerConfig record.
 
@@ -128,6 +130,11 @@ public final class TcpBalancer implements HaComponent, StatsSource {
     private NettyTransport transport;
     private Channel adminChannel;
     private volatile List<InetSocketAddress> bound = List.of();
+    /**
+     * VIPs announced as leaving, with the clock time their drain ends: a client whose neighbour entry still points here
+     * may connect meanwhile, and its connection must end with the others while its FIN can still leave.
+     */
+    private final Map<InetAddress, Long> leavingUntil = new ConcurrentHashMap<>();
     private final VipListener vipListener = new VipListener() {
         @Override
         public void onAddressRemoved(VirtualAddress address) {
@@ -247,6 +254,8 @@ public final class TcpBalancer implements HaComponent, StatsSource {
 
     /** A VIP left this node: end the sessions that arrived on it, after the drain. */
     private void vipLeft(VirtualAddress vip) {
+        // marked before the sessions are read, so that one accepted concurrently is seen by this or by newSession
+        leavingUntil.put(vip.address(), context.clock().nanoTime() + config.vipLeaveDrainNanos());
         int ending = 0;
         for (Session s : admission.sessions()) {
             if (s.arrivedOn(vip.address())) {
@@ -265,6 +274,25 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         RelaySession s = new RelaySession(config, admission, backends, frontend, ch);
         ch.pipeline().addLast(new RelayHandler(s, true));
         admission.accepted(s);
+        if (!leavingUntil.isEmpty()) {
+            endWithLeavingVip(s);
+        }
+    }
+
+    /**
+     * A connection accepted on a VIP that is leaving ends when the connections that were there at the announcement
+     * do; once that drain is over the mark is dropped (the address is gone, or this node took mastership back).
+     */
+    private void endWithLeavingVip(RelaySession s) {
+        long now = context.clock().nanoTime();
+        for (Map.Entry<InetAddress, Long> leaving : leavingUntil.entrySet()) {
+            long left = leaving.getValue() - now;
+            if (left <= 0) {
+                leavingUntil.remove(leaving.getKey(), leaving.getValue());
+            } else if (s.arrivedOn(leaving.getKey())) {
+                s.vipLeaving(left);
+            }
+        }
     }
 
     // ---- runtime admin API ----
@@ -889,8 +917,13 @@ public final class TcpBalancer implements HaComponent, StatsSource {
          * that arrived on it get this long for bytes in flight, then end with a FIN (flushed, as at a kill), so that
          * clients reconnect, now to the new master, at once instead of waiting for a timeout; in [0, 10s], default 200
          * ms. Keep it below the VRRP instance's {@code handoverLinger} (default 300 ms): once the address is gone, no
-         * FIN can leave. Counted in {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not
-         * know about VIPs).
+         * FIN can leave. A connection accepted on the address during the drain (a client that missed the new master's
+         * gratuitous ARP) ends with the others at the same deadline; after it, connections on the address are served
+         * again as usual (this node may have taken mastership back). What this cannot save: once the new master's
+         * gratuitous ARP reached a client, its segments go there, and that node's kernel resets any connection this
+         * node accepted; a connection whose client was still sending (a TLS handshake, a request) at that moment fails
+         * and needs a client retry (ha-vrrp README, "Planned handover"). Counted in
+         * {@link BalancerStats#closedOnVipLeave()}. No HAProxy equivalent (HAProxy does not know about VIPs).
          */
         public Builder vipLeaveDrain(Duration drain) {
             Validation.setOnce("vipLeaveDrain", this.vipLeaveDrain);

@@ -96,6 +96,35 @@ class VipLeaveTest {
     }
 
     @Test
+    void aConnectionAcceptedOnTheLeavingVipDuringTheDrainEndsWithTheOthers() throws Exception {
+        withBalancer(Duration.ofMillis(500), (balancer, vips) -> {
+            vips.releasing(VIP);
+            try (Socket late = connect(balancer.boundAddresses().get(0))) {
+                echoes(late, "served during the drain");
+                assertEquals(-1, late.getInputStream().read(), "then EOF at the drain's deadline, not left open");
+                assertTrue(TestSupport.await(Duration.ofSeconds(10), () -> balancer.stats().closedOnVipLeave() == 1), "counted");
+            }
+        });
+    }
+
+    @Test
+    void afterTheDrainTheAddressIsServedAgain() throws Exception {
+        withBalancer(Duration.ofMillis(100), (balancer, vips) -> {
+            try (Socket early = connect(balancer.boundAddresses().get(0))) {
+                echoes(early, "x");
+                vips.releasing(VIP);
+                assertEquals(-1, early.getInputStream().read(), "the drain is over");
+            }
+            // the handover was cancelled (this node took mastership back): a new client on the address stays
+            try (Socket later = connect(balancer.boundAddresses().get(0))) {
+                echoes(later, "first");
+                echoes(later, "second");
+                assertEquals(1, balancer.stats().closedOnVipLeave(), "only the connection of the drain was ended");
+            }
+        });
+    }
+
+    @Test
     void anAddressRemovedBySomeoneElseEndsItsConnectionsToo() throws Exception {
         withBalancer(Duration.ZERO, (balancer, vips) -> {
             vips.addExternally(VIP);

@@ -767,6 +767,10 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
             counters.countHandover(newMasterHeard);
             LOG.info("VRRP instance '{}': handover complete, VIPs released ({})", name,
                     newMasterHeard ? "the new master was heard" : "no new master heard");
+            String current = state.name();
+            context.publish(new HaEvent(HaEvent.Kind.HANDOVER_COMPLETED, name, current, current,
+                    newMasterHeard ? "VIPs released, the new master was heard" : "VIPs released, no new master heard",
+                    clock.nanoTime()));
             listeners.forEach(l -> l.onHandoverCompleted(VrrpInstance.this, newMasterHeard));
         }
 

@@ -59,7 +59,9 @@ public interface VrrpListener {
      * A planned move is complete: the VIPs this node kept after leaving MASTER on purpose were removed, because the
      * new master was heard ({@code newMasterHeard}) or because none appeared within Master_Down_Interval, or a fault
      * or {@code close()} cut the wait short ({@code false}). A balancer can end the connections that arrived on them
-     * now (ha-proxy's {@code TcpBalancer} does so on its own through the cluster's VIP manager).
+     * now (ha-proxy's {@code TcpBalancer} does so on its own through the cluster's VIP manager). A host that only
+     * listens to its {@code HaCluster} gets the same as an {@link io.ha4j.core.HaEvent} of kind
+     * {@link io.ha4j.core.HaEvent.Kind#HANDOVER_COMPLETED}, published just before this call.
      */
     default void onHandoverCompleted(VrrpInstance instance, boolean newMasterHeard) {
     }

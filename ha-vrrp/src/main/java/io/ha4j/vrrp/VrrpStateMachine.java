@@ -35,8 +35,9 @@ package io.ha4j.vrrp;
  * {@link VrrpActions#vipsReleased} reports it. While it holds them it sends no advert, so an RFC 5798 peer that got
  * its priority 0 takes over after Skew_Time exactly as before. A new master adds its VIPs and sends its gratuitous
  * ARP / NA burst before its first advert, so whoever hears that advert and releases does so after the segment was
- * told. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move) still releases at
- * once, and a crash is RFC timing: nothing here runs.
+ * told. A sync-group member that follows such a move leaves the same way, each member waiting for its own new
+ * master. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move that follows one)
+ * still releases at once, and a crash is RFC timing: nothing here runs.
  *
  * <p>A little over ha4j's ~600-line guide: RFC 5798 §6.4, keepalived's timer corrections and the handover rules above
  * are one state machine over the same timers, read best together.
@@ -270,11 +271,25 @@ final class VrrpStateMachine {
         }
     }
 
-    /** Sync group: a member left master for backup, so do we. */
-    void syncBackup(String reason, long now) {
-        if (state == VrrpState.MASTER && stopReason == null) {
-            leaveMasterToBackup(now, masterDownIntervalNs(), reason);
+    /**
+     * Sync group: {@code member} left master for backup, so do we. When it left on purpose (a step-down, or a
+     * higher-priority master: it keeps its VIPs) the group's move is planned too: like {@link #stepDown} we send
+     * priority 0 and keep our VIPs until our own new master is heard (plus {@code handoverLinger}), and we take over
+     * the member's step-down hold, so that no member preempts back and drags the group along. Otherwise (FAULT, a VIP
+     * removed by someone else) our VIPs go at once.
+     */
+    void syncBackup(String reason, VrrpStateMachine member, long now) {
+        if (state != VrrpState.MASTER || stopReason != null) {
+            return;
         }
+        if (!member.holdingVips) {
+            leaveMasterToBackup(now, masterDownIntervalNs(), reason);
+            return;
+        }
+        stepDownHold = member.stepDownHold;
+        noPreemptUntil = member.noPreemptUntil;
+        actions.sendAdvert(0);
+        leaveMasterHolding(now, false, reason);
     }
 
     /**
@@ -367,6 +382,7 @@ final class VrrpStateMachine {
     /** MASTER to BACKUP on purpose: the VIPs stay until the new master is heard or Master_Down_Interval passes. */
     private void leaveMasterHolding(long now, boolean heard, String reason) {
         long downIn = masterDownIntervalNs();
+        holdingVips = true; // before the transition: sync-group members told of it see a planned move
         enterBackup(now, downIn, reason);
         hold(now, downIn, heard);
     }

@@ -8,8 +8,11 @@ import java.util.Objects;
  * router, or an IPv4 and an IPv6 instance for the same service:
  * <ul>
  *   <li>when one member becomes MASTER, every BACKUP member becomes MASTER too;</li>
- *   <li>when one member leaves MASTER for BACKUP (a higher-priority router appeared), every MASTER member goes
- *       BACKUP;</li>
+ *   <li>when one member leaves MASTER for BACKUP (a higher-priority router appeared, or
+ *       {@link VrrpInstance#stepDown}), every MASTER member goes BACKUP; as that member's move is planned, so are
+ *       theirs: each sends priority 0 and keeps its VIPs until its own new master is heard (make-before-break, see
+ *       {@link VrrpInstance.Builder#handoverLinger}), and a step-down's hold applies to every member (ending it
+ *       on any one member is enough: the member that preempts brings the others along);</li>
  *   <li>while one member is in FAULT because of its own tracking, every other member is in FAULT as well; when it
  *       recovers, they all leave FAULT together.</li>
  * </ul>
@@ -82,7 +85,7 @@ public final class VrrpSyncGroup {
                 if (to == VrrpState.MASTER) {
                     machine.syncMaster("sync group '" + name + "': " + source.name() + " became MASTER", now);
                 } else if (to == VrrpState.BACKUP && from == VrrpState.MASTER) {
-                    machine.syncBackup("sync group '" + name + "': " + source.name() + " left MASTER", now);
+                    machine.syncBackup("sync group '" + name + "': " + source.name() + " left MASTER", source.machine(), now);
                 }
                 other.rearm();
             }

@@ -97,6 +97,46 @@ class PlannedHandoverTest {
     }
 
     @Test
+    void aSyncGroupMemberFollowingAStepDownKeepsItsVipsUntilItsOwnNewMasterIsHeard() {
+        VrrpStateMachine steppedDown = master(200);
+        VrrpStateMachine member = master(200);
+        long t = T0 + 10 * S;
+        steppedDown.stepDown("step-down", 30 * S, t);
+        actions.take();
+        member.syncBackup("sync group 'G': VI_1 left MASTER", steppedDown, t);
+        assertEquals(List.of("advert 0", "state MASTER->BACKUP"), actions.take(),
+                "priority 0 for this member's backups too, and its VIPs stay");
+        assertTrue(member.handingOver());
+        long heard = t + 600 * MS;
+        steppedDown.onAdvert(100, 100, PEER, 4, heard);
+        actions.take();
+        member.doWork(heard + LINGER);
+        assertEquals(List.of(), actions.take(), "the other member's new master says nothing about this member's VIPs");
+        long ownHeard = heard + 20 * MS;
+        member.onAdvert(100, 100, PEER, 4, ownHeard);
+        assertEquals(List.of("leaving"), actions.take());
+        member.doWork(ownHeard + LINGER);
+        assertEquals(List.of("remove-vips", "released (new master heard)"), actions.take());
+        for (long a = ownHeard + S; a < t + 25 * S; a += S) {
+            member.onAdvert(100, 100, PEER, 4, a);
+            member.doWork(a);
+        }
+        assertEquals(VrrpState.BACKUP, member.state(), "the step-down's hold is the group's: no preemption back");
+    }
+
+    @Test
+    void aSyncGroupMemberFollowingAMemberThatLostMasterWithoutAChoiceReleasesAtOnce() {
+        VrrpStateMachine faulted = master(200);
+        VrrpStateMachine member = master(200);
+        long t = T0 + 10 * S;
+        faulted.fault(VrrpStateMachine.FAULT_TRACKING, true, "check down", t);
+        actions.take();
+        member.syncBackup("sync group 'G': VI_1 left MASTER", faulted, t);
+        assertEquals(List.of("remove-vips", "state MASTER->BACKUP"), actions.take(), "no priority 0, no wait");
+        assertFalse(member.handingOver());
+    }
+
+    @Test
     void stepDownWithNobodyToTakeOverBecomesMasterAgainWithoutEverDroppingTheVips() {
         VrrpStateMachine m = master(200);
         long t = T0 + 10 * S;

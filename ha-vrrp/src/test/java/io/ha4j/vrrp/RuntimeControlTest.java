@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.HaCluster;
+import io.ha4j.core.HaEvent;
+import io.ha4j.core.VirtualAddress;
 import io.ha4j.core.testing.ManualScheduler;
 import io.ha4j.vrrp.testing.SimulatedLan;
 import io.ha4j.vrrp.testing.SimulatedRouter;
@@ -103,6 +106,70 @@ class RuntimeControlTest {
         assertEquals(250, vb.effectivePriority());
         assertThrows(IllegalArgumentException.class, () -> vb.setPriority(255), "255 is the owner's, not settable");
         assertThrows(IllegalArgumentException.class, () -> vb.setPriority(0));
+    }
+
+    @Test
+    void aHostListeningToItsClusterLearnsWhenTheHandoverCompleted() throws Exception {
+        List<String> handovers = new ArrayList<>();
+        HaCluster cluster = HaCluster.builder().scheduler(a.scheduler()).vipManager(a.vipManager()).add(va)
+                .listener(e -> {
+                    if (e.kind() == HaEvent.Kind.HANDOVER_COMPLETED) {
+                        handovers.add(e + ", VIPs on a: " + a.vipManager().managed().size());
+                    }
+                }).build();
+        cluster.start();
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(va.isMaster());
+        va.stepDown(Duration.ofSeconds(20));
+        clock.advance(Duration.ofMillis(100));
+        assertEquals(List.of(), handovers, "not while a still holds the VIP for the move");
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(vb.isMaster());
+        assertEquals(List.of("VI_1: handover completed in BACKUP (VIPs released, the new master was heard), VIPs on a: 0"),
+                handovers);
+        cluster.close();
+    }
+
+    @Test
+    void steppingDownASyncGroupMemberMovesEveryMemberWithoutAGap() throws Exception {
+        VrrpInstance a2 = VrrpInstance.builder("VI_2").interfaceName("eth0").virtualRouterId(52).priority(200)
+                .virtualAddress("198.18.0.101").transport(a.transport()).build();
+        VrrpInstance b2 = VrrpInstance.builder("VI_2").interfaceName("eth0").virtualRouterId(52).priority(100)
+                .virtualAddress("198.18.0.101").transport(b.transport()).build();
+        VrrpSyncGroup onA = VrrpSyncGroup.of("G", va, a2);
+        VrrpSyncGroup onB = VrrpSyncGroup.of("G", vb, b2);
+        va.start(a.context());
+        a2.start(a.context());
+        vb.start(b.context());
+        b2.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(onA.isMaster());
+        va.stepDown(Duration.ofSeconds(20));
+        assertEquals(0, vipUnheldSteps("198.18.0.101", Duration.ofSeconds(2)),
+                "the member that followed the step-down kept its VIP until b's VI_2 was heard");
+        assertTrue(onB.isMaster());
+        assertTrue(a.vipManager().managed().isEmpty(), "both released");
+        assertEquals(1, a2.counters().handovers(), "VI_2 on a handed over after hearing its new master");
+        clock.advance(Duration.ofSeconds(15));
+        assertTrue(onB.isMaster(), "the hold is the group's: a's VI_2 (200 > 100) does not preempt it back");
+        a2.endStepDown();
+        assertEquals(0, vipUnheldSteps("198.18.0.101", Duration.ofSeconds(5)));
+        assertTrue(onA.isMaster(), "ending the hold on any member ends it for the group");
+        assertTrue(b.vipManager().managed().isEmpty());
+    }
+
+    /** Steps {@code duration} in 10 ms steps and returns how many steps neither router held {@code vip}. */
+    private int vipUnheldSteps(String vip, Duration duration) {
+        VirtualAddress address = VirtualAddress.parse(vip, "eth0");
+        int unheld = 0;
+        for (long t = 0; t < duration.toMillis(); t += STEP.toMillis()) {
+            clock.advance(STEP);
+            if (!a.vipManager().managed().contains(address) && !b.vipManager().managed().contains(address)) {
+                unheld++;
+            }
+        }
+        return unheld;
     }
 
     @Test

@@ -190,10 +190,11 @@ class StateMachineEdgesTest {
         assertTrue(actions.take().contains("add-vips"));
         b.syncMaster("again", T0 + 2 * S);
         assertEquals(List.of(), actions.take(), "a master stays as it is");
-        b.syncBackup("group member went BACKUP", T0 + 3 * S);
+        VrrpStateMachine faulted = machine(100, c -> { }); // a member that left MASTER without a choice holds no VIPs
+        b.syncBackup("group member went BACKUP", faulted, T0 + 3 * S);
         assertEquals(VrrpState.BACKUP, b.state());
         assertEquals(T0 + 3 * S + MDI_100, b.downDeadline());
-        b.syncBackup("again", T0 + 4 * S);
+        b.syncBackup("again", faulted, T0 + 4 * S);
         assertEquals(T0 + 3 * S + MDI_100, b.downDeadline(), "a backup is left alone");
         assertFalse(b.inFault());
         b.fault(2, true, "tracked", T0 + 5 * S);

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /version} every {@code interval} (100 ms by default) on a new connection each, reporting
  *       each request as a {@link DemoEvent.Kind#REQUEST} event (OK with the answering apiserver, or FAILED
  *       with why). Requests start on a fixed rate whether earlier ones have finished or not (up to
- *       {@value #MAX_IN_FLIGHT} at a time), so an outage is measured to about one interval.</li>
+ *       {@value #MAX_IN_FLIGHT} at a time), so an outage is measured to about one interval. A failed request is
+ *       not retried, so every failure the network or a node causes shows (client-go retries a GET that got
+ *       {@code Connection reset}; a reset during a VIP move would not reach a real client's caller).</li>
  *   <li>A watch on pods held open through the endpoint, like a client-go reflector: on a broken stream it
  *       reconnects and resumes from the last resource version it saw; a stream silent for
  *       {@code 3 s} (three missed events) counts as broken, as client-go's HTTP/2 ping would find.</li>

@@ -3,6 +3,7 @@ package io.ha4j.vrrp.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.HaEvent;
 import io.ha4j.core.testing.ManualScheduler;
 import io.ha4j.vrrp.VrrpInstance;
 import io.ha4j.vrrp.VrrpState;
@@ -149,7 +150,8 @@ class SimulatedLanProperties {
         }
 
         int stateChanges() {
-            return routers.stream().mapToInt(r -> r.events().size()).sum();
+            return (int) routers.stream().flatMap(r -> r.events().stream())
+                    .filter(e -> e.kind() == HaEvent.Kind.STATE_CHANGE).count();
         }
 
         String describe() {
