@@ -129,18 +129,19 @@ final class DirectSession implements Session, Runnable {
 
     /**
      * A client was accepted on {@code loop}: registers its socket and asks {@link Admission} for a slot. The
-     * socket is closed here if it cannot be registered.
+     * socket is closed here if it cannot be registered (then null is returned).
      */
-    static void accepted(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
+    static DirectSession accepted(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
                          IoEventLoop loop, Socket socket, byte[] peer) {
         InetSocketAddress address = config.logConnections() || config.balance() == Balance.SOURCE
                 ? NativeInetAddress.address(peer, 1, peer[0]) : null;
         DirectSession s = new DirectSession(config, admission, backends, frontend, loop, socket, address);
         if (!s.client.register()) {
             s.client.closeSocket(false);
-            return;
+            return null;
         }
         admission.accepted(s);
+        return s;
     }
 
     @Override

@@ -238,7 +238,12 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         lifecycle.acquired(this::stopAndDrain);
         RateLimitedLog acceptFailures = new RateLimitedLog(LOG, context.clock(), TimeUnit.SECONDS.toNanos(10));
         bound = Frontends.bind(config, transport, group, admission, this::newSession,
-                (loop, socket, peer) -> DirectSession.accepted(config, admission, b, frontend, loop, socket, peer), acceptFailures);
+                (loop, socket, peer) -> {
+                    Session s = DirectSession.accepted(config, admission, b, frontend, loop, socket, peer);
+                    if (s != null && !leavingUntil.isEmpty()) {
+                        endWithLeavingVip(s);
+                    }
+                }, acceptFailures);
         if (config.adminAddress() != null) {
             adminChannel = AdminHandler.bind(this, config, group, transport, context);
         }
@@ -283,7 +288,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
      * A connection accepted on a VIP that is leaving ends when the connections that were there at the announcement
      * do; once that drain is over the mark is dropped (the address is gone, or this node took mastership back).
      */
-    private void endWithLeavingVip(RelaySession s) {
+    private void endWithLeavingVip(Session s) {
         long now = context.clock().nanoTime();
         for (Map.Entry<InetAddress, Long> leaving : leavingUntil.entrySet()) {
             long left = leaving.getValue() - now;
