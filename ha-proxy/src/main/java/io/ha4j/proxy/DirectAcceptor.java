@@ -172,7 +172,14 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
             if (fd < 0) {
                 return; // queue empty: the next client makes a new edge
             }
-            onAccepted.accepted(loop, new Socket(fd), peer);
+            Socket accepted = new Socket(fd);
+            try {
+                onAccepted.accepted(loop, accepted, peer);
+            } catch (RuntimeException e) {
+                // never into Netty's loop, which would sleep a second with every session on it
+                failures.warn("session " + localAddress, "Balancer '{}': a client accepted on {} could not be served ({})", name, localAddress, e.toString());
+                LOG.debug("Serving an accepted client failed", e);
+            }
             if (!accepting) {
                 return;
             }
