@@ -505,8 +505,29 @@ final class DirectSession implements Session, Runnable {
             close('-', '-');
             return;
         }
-        shutdownOutput(from == client ? server : client);
+        if (from == server) {
+            loop.execute(this::passServerFin);
+            return;
+        }
+        shutdownOutput(server);
         rearmTimer();
+    }
+
+    /**
+     * The server's FIN, passed on at the end of the loop's turn: by then a client that reads the answer and closes
+     * has often sent its own FIN, and reading it first ends the session with a plain close, the client closing
+     * first (as with HAProxy, whose stream task runs after the I/O), instead of a FIN of ours that leaves this
+     * side in TIME_WAIT.
+     */
+    private void passServerFin() {
+        if (closed) {
+            return;
+        }
+        relay(client, true);
+        if (!closed) {
+            shutdownOutput(client);
+            rearmTimer();
+        }
     }
 
     private void shutdownOutput(Side side) {
