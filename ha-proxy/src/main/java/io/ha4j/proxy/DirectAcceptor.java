@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT}). That saves five {@code setsockopt} calls per
  * client connection ({@code DirectAcceptorTest} reads them back from an accepted socket).
  *
+ * <p>Several loops may serve one listening socket ({@link #serve}, {@code shared}): each adds it to its own epoll
+ * set with {@code EPOLLEXCLUSIVE}, so a new client wakes one loop that waits in epoll rather than all of them, and
+ * the idle loops take new clients first. Closing the socket (by the first of them to close) removes it from every
+ * set.
+ *
  * <p>At most {@value #ACCEPTS_PER_TURN} clients are accepted per turn of the loop (HAProxy's {@code tune.maxaccept}
  * default); the rest wait for the next turn, so a burst of new clients cannot starve established ones. When
  * {@code accept} fails for lack of file descriptors or memory, the failure is logged at a limited rate and the
@@ -49,6 +54,9 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     private static final int TCP_KEEPINTVL = 5;
     private static final int TCP_KEEPCNT = 6;
     private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EpollIoOps.EPOLLIN.value() | EpollIoOps.EPOLLET.value());
+    /** EPOLLEXCLUSIVE (Linux 4.5): a new client wakes one waiting loop, not every loop that shares the socket. */
+    private static final int EPOLLEXCLUSIVE = 1 << 28;
+    private static final EpollIoOps SHARED_INTEREST = EpollIoOps.valueOf(INTEREST.value() | EPOLLEXCLUSIVE);
     private static final Logger LOG = LoggerFactory.getLogger(DirectAcceptor.class);
 
     /** What to do with an accepted socket (on the listener's loop). */
@@ -59,6 +67,7 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     private final IoEventLoop loop;
     private final LinuxSocket socket;
     private final Accepted onAccepted;
+    private final boolean shared;
     private final String name;
     private final RateLimitedLog failures;
     /** accept(2)'s peer address: length at [0], then the address and the port (Netty's layout). */
@@ -68,9 +77,11 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     private boolean accepting = true;
     private boolean retryScheduled;
 
-    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, Accepted onAccepted, String name, RateLimitedLog failures) {
+    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, boolean shared, Accepted onAccepted, String name,
+                           RateLimitedLog failures) {
         this.loop = loop;
         this.socket = socket;
+        this.shared = shared;
         this.onAccepted = onAccepted;
         this.name = name;
         this.failures = failures;
@@ -96,20 +107,28 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
         return loops;
     }
 
+    /** Binds and listens on {@code address} and starts accepting on {@code loop} alone. */
+    static DirectAcceptor bind(IoEventLoop loop, InetSocketAddress address, int backlog, String balancer,
+                               RateLimitedLog failures, Accepted onAccepted) throws IOException {
+        LinuxSocket s = listen(address, backlog);
+        try {
+            return serve(loop, s, false, balancer, failures, onAccepted);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(s);
+            throw e;
+        }
+    }
+
     /**
-     * Binds and listens on {@code address} and starts accepting on {@code loop}.
+     * A listening socket on {@code address} with what accepted sockets inherit set on it.
      *
-     * @throws IOException when the socket cannot be made, bound or registered (the message names the call)
+     * @throws IOException when it cannot be made or bound (the message names the call)
      */
-    static DirectAcceptor bind(IoEventLoop loop, InetSocketAddress address, int backlog, boolean reusePort,
-                               String balancer, RateLimitedLog failures, Accepted onAccepted) throws IOException {
+    static LinuxSocket listen(InetSocketAddress address, int backlog) throws IOException {
         LinuxSocket s = LinuxSocket.newSocketStream(
                 address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
         try {
             s.setReuseAddress(true);
-            if (reusePort) {
-                s.setReusePort(true);
-            }
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
             s.setIntOpt(IPPROTO_TCP, TCP_KEEPIDLE, NettyTransport.KEEPALIVE_IDLE_SECONDS);
@@ -117,25 +136,39 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
             s.setIntOpt(IPPROTO_TCP, TCP_KEEPCNT, NettyTransport.KEEPALIVE_COUNT);
             s.bind(address);
             s.listen(backlog);
-            DirectAcceptor a = new DirectAcceptor(loop, s, onAccepted, balancer, failures);
-            Future<Void> started = loop.submit(a::register).awaitUninterruptibly();
-            if (!started.isSuccess()) {
-                throw new IOException("cannot register the listening socket of " + address + " with epoll: " + started.cause(), started.cause());
-            }
-            return a;
+            return s;
         } catch (IOException | RuntimeException e) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // the bind's error is the one to report
-            }
+            closeQuietly(s);
             throw e;
+        }
+    }
+
+    /**
+     * Starts accepting from {@code socket} on {@code loop}. {@code shared}: other loops accept from the same socket,
+     * and a new client wakes one of those waiting in epoll (an idle one), as HAProxy's threads share a listener.
+     */
+    static DirectAcceptor serve(IoEventLoop loop, LinuxSocket socket, boolean shared, String balancer,
+                                RateLimitedLog failures, Accepted onAccepted) throws IOException {
+        DirectAcceptor a = new DirectAcceptor(loop, socket, shared, onAccepted, balancer, failures);
+        Future<Void> started = loop.submit(a::register).awaitUninterruptibly();
+        if (!started.isSuccess()) {
+            throw new IOException("cannot register the listening socket of " + a.localAddress + " with epoll: "
+                    + started.cause(), started.cause());
+        }
+        return a;
+    }
+
+    static void closeQuietly(LinuxSocket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // the caller's error is the one to report
         }
     }
 
     private Void register() throws Exception {
         registration = loop.register(this).sync().getNow();
-        registration.submit(INTEREST);
+        registration.submit(shared ? SHARED_INTEREST : INTEREST);
         run(); // clients that connected between listen and registration make no edge of their own
         return null;
     }

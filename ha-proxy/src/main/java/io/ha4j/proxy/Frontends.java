@@ -9,10 +9,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.LinuxSocket;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,14 +20,15 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Binds a balancer's listening sockets: {@code acceptors} per frontend address, sharing the port through
- * {@code SO_REUSEPORT} so that the kernel spreads clients over the event loops.
+ * Binds a balancer's listening sockets. With epoll: one socket per frontend address, served by up to
+ * {@code acceptors} event loops at once ({@link DirectAcceptor}, {@code EPOLLEXCLUSIVE}): a new client wakes one
+ * loop that waits in epoll, so clients go to idle loops first, as HAProxy's threads share a listener. (One socket
+ * per loop with {@code SO_REUSEPORT}, as before, lets the kernel hash clients to loops whatever their load: with two
+ * loops, {@code Connection: close} traffic ran at 0.89 of HAProxy's rate with a p99 1.57 times HAProxy's, and at
+ * 1.06 and 0.98 with the shared socket; benchmarks/RESULTS.md.) With NIO: one Netty server channel per address.
  *
- * <p>{@code SO_REUSEPORT} would also let a second balancer, in this process or another one of the same user,
- * bind the same address and silently take a share of the clients. So before binding its group a balancer
- * probes the address with a plain socket (no {@code SO_REUSEPORT}): the probe fails when anything listens
- * there already, and the start fails with one line naming the address, as HAProxy's does. The window between
- * the probe and the group's bind is a few microseconds.
+ * <p>No socket sets {@code SO_REUSEPORT}, so binding an address that anything listens on already fails, and the
+ * start fails with one line naming the address, as HAProxy's does.
  */
 final class Frontends {
 
@@ -72,9 +73,6 @@ final class Frontends {
         NettyTransport.childKeepAlive(sb);
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         for (InetSocketAddress wanted : config.frontends()) {
-            if (wanted.getPort() != 0) {
-                probe(config.name(), wanted);
-            }
             ChannelFuture f = sb.bind(wanted).awaitUninterruptibly();
             if (!f.isSuccess()) {
                 throw inUse(config.name(), wanted, f.cause());
@@ -91,35 +89,28 @@ final class Frontends {
         List<IoEventLoop> loops = DirectAcceptor.loops(group);
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         int next = 0;
+        int perLoop = Math.min(perAddress, loops.size());
         for (InetSocketAddress wanted : config.frontends()) {
-            if (wanted.getPort() != 0) {
-                probe(config.name(), wanted);
+            LinuxSocket socket;
+            try {
+                socket = DirectAcceptor.listen(wanted, config.backlog());
+            } catch (IOException e) {
+                throw inUse(config.name(), wanted, e);
             }
-            InetSocketAddress actual = wanted;
-            for (int i = 0; i < perAddress; i++) {
+            for (int i = 0; i < perLoop; i++) {
                 IoEventLoop loop = loops.get(next++ % loops.size());
-                DirectAcceptor a;
                 try {
-                    a = DirectAcceptor.bind(loop, actual, config.backlog(), perAddress > 1, config.name(), acceptFailures, onAccepted);
+                    admission.addAcceptor(DirectAcceptor.serve(loop, socket, perLoop > 1, config.name(), acceptFailures, onAccepted));
                 } catch (IOException e) {
-                    throw inUse(config.name(), actual, e);
+                    if (i == 0) {
+                        DirectAcceptor.closeQuietly(socket);
+                    }
+                    throw inUse(config.name(), wanted, e);
                 }
-                admission.addAcceptor(a);
-                actual = a.localAddress();
             }
-            addresses.add(actual);
+            addresses.add(socket.localAddress());
         }
         return List.copyOf(addresses);
-    }
-
-    /** Fails when anything listens on {@code address} already (even with {@code SO_REUSEPORT}). */
-    private static void probe(String balancer, InetSocketAddress address) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(address, 1);
-        } catch (IOException e) {
-            throw inUse(balancer, address, e);
-        }
     }
 
     private static HaStartException inUse(String balancer, SocketAddress address, Throwable cause) {

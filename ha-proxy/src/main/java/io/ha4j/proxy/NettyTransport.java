@@ -17,7 +17,7 @@ import jdk.net.ExtendedSocketOptions;
 
 /**
  * The chosen Netty transport: native epoll when it loads (the balancer then relays through {@link DirectAcceptor}
- * and {@link DirectSession}; SO_REUSEPORT lets an acceptor per event loop share a port), the JDK's NIO otherwise
+ * and {@link DirectSession}; every event loop accepts from one shared listening socket), the JDK's NIO otherwise
  * ({@link RelaySession} on Netty channels). The admin listener uses Netty channels on either.
  */
 final class NettyTransport {

@@ -760,10 +760,10 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         }
 
         /**
-         * Listening sockets per frontend address, in [1, 64], sharing the port with {@code SO_REUSEPORT} so
-         * that the kernel spreads new connections across event loops; default {@code ioThreads} with epoll,
-         * 1 with NIO (which has no {@code SO_REUSEPORT}). As with HAProxy's seamless reload, another socket of
-         * the same user that also sets {@code SO_REUSEPORT} can then bind the same port and share its clients.
+         * Event loops that accept from each frontend address, in [1, 64] (at most the number of event loops); default
+         * {@code ioThreads} with epoll, 1 with NIO. With epoll the loops share one listening socket and a new client
+         * wakes one that waits in epoll ({@code EPOLLEXCLUSIVE}), so clients go to idle loops first, as with HAProxy's
+         * threads; no socket sets {@code SO_REUSEPORT}, so nothing else can bind the address while the balancer listens.
          */
         public Builder acceptors(int perAddress) {
             Validation.setOnce("acceptors", this.acceptors);

@@ -9,6 +9,6 @@ public enum Transport {
     /** Native epoll; {@link TcpBalancer#start()} fails naming the cause when it is not available. */
     EPOLL,
 
-    /** The JDK's NIO selector transport (portable; no {@code SO_REUSEPORT} acceptors). */
+    /** The JDK's NIO selector transport (portable; Netty channels, one event loop accepts per address). */
     NIO
 }

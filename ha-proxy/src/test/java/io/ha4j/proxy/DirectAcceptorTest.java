@@ -9,6 +9,7 @@ import io.ha4j.core.testkit.Await;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +57,7 @@ class DirectAcceptorTest {
     }
 
     private DirectAcceptor bind() throws IOException {
-        return DirectAcceptor.bind(loop, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128, false,
+        return DirectAcceptor.bind(loop, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128,
                 "test", log, (l, socket, peer) -> accepted.add(socket));
     }
 
@@ -98,6 +100,55 @@ class DirectAcceptorTest {
                 }
             }
             acceptor.closeAndWait();
+        }
+    }
+
+    /**
+     * Two loops serve one listening socket: while one of them is busy, every new client is taken by the other. (With a
+     * socket per loop and {@code SO_REUSEPORT}, the kernel would hash some of them to the busy loop's socket, where they
+     * would wait.)
+     */
+    @Test
+    void aListenerSharedByTwoLoopsTakesEveryNewClientOnTheLoopThatIsFree() throws Exception {
+        MultiThreadIoEventLoopGroup two = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        List<IoEventLoop> loops = DirectAcceptor.loops(two);
+        List<IoEventLoop> acceptedOn = new CopyOnWriteArrayList<>();
+        CountDownLatch busy = new CountDownLatch(1);
+        int clients = 20;
+        java.net.Socket[] sockets = new java.net.Socket[clients];
+        LinuxSocket listener = DirectAcceptor.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        try {
+            for (IoEventLoop l : loops) {
+                DirectAcceptor.serve(l, listener, true, "test", log, (on, socket, peer) -> {
+                    acceptedOn.add(on);
+                    accepted.add(socket);
+                });
+            }
+            loops.get(0).execute(() -> {
+                try {
+                    busy.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < clients; i++) {
+                sockets[i] = new java.net.Socket();
+                sockets[i].connect(listener.localAddress(), 2000);
+            }
+            Await.until(Duration.ofSeconds(5), "every client is accepted while loop 0 is busy", () -> accepted.size() == clients);
+            assertTrue(acceptedOn.stream().allMatch(l -> l == loops.get(1)), "accepted on " + acceptedOn);
+            busy.countDown();
+            Await.quietPeriod(Duration.ofMillis(200)); // loop 0, free again, must find nothing left to accept
+            assertEquals(clients, accepted.size(), "a client accepted twice");
+        } finally {
+            busy.countDown();
+            for (java.net.Socket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+            DirectAcceptor.closeQuietly(listener);
+            two.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@code bind *:PORT} listens on every IPv4 address; the drain deadline at stop is {@code hard-stop-after};
  * {@code nbthread N} is the agent's number of event loop threads in total, as it is HAProxy's: one group of N
  * threads (without {@code nbthread} the available processors, HAProxy's default) that every balancer runs on, each
- * thread accepting on every bound address through its own {@code SO_REUSEPORT} socket as each HAProxy thread does
- * (N acceptors per address, at most 64; with NIO, where epoll is not available, one per address). So two
+ * thread accepting on every bound address, as each HAProxy thread does (with epoll the threads share one socket per
+ * address and a new client wakes an idle one, at most 64 per address; with NIO one thread accepts per address). So two
  * frontends with {@code nbthread 2} run on 2 threads, not 4. A log line at INFO says what was chosen;
  * {@code tune.bufsize} is accepted with a warning that it has no effect.
  * ha4j's balancer has one set of check timers, one {@code slowstart} and one {@code on-marked-down} rule
@@ -305,7 +305,7 @@ public final class AgentMapper {
         return out;
     }
 
-    /** SO_REUSEPORT listeners per address: one per thread with epoll (at most the balancer's 64), one with NIO. */
+    /** Threads that accept from each address: every thread with epoll (at most the balancer's 64), one with NIO. */
     private static int acceptors(int threads) {
         return transport() == Transport.EPOLL ? Math.min(threads, 64) : 1;
     }
