@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +62,54 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
 
     /** What to do with an accepted socket (on the listener's loop). */
     interface Accepted {
-        void accepted(IoEventLoop loop, Socket socket, byte[] address);
+        /** {@code load}: the sessions per loop of a shared listener, told when the session ends; null otherwise. */
+        void accepted(IoEventLoop loop, Socket socket, byte[] address, LoopLoad load);
+    }
+
+    /**
+     * Sessions per event loop of one balancer whose loops share a listener: a client accepted by a loop that holds at
+     * least two sessions more than another is handed to the one with the fewest (HAProxy hands accepted connections
+     * to its least loaded thread the same way). Without it, a burst of long-lived connections is taken by whichever
+     * loop wakes first and stays uneven for their whole life.
+     */
+    static final class LoopLoad {
+        private final List<IoEventLoop> loops;
+        private final AtomicIntegerArray sessions;
+
+        LoopLoad(List<IoEventLoop> loops) {
+            this.loops = List.copyOf(loops);
+            this.sessions = new AtomicIntegerArray(loops.size());
+        }
+
+        /** The loop to serve a client accepted on {@code accepting}, counted as opened there. */
+        IoEventLoop open(IoEventLoop accepting) {
+            int best = loops.indexOf(accepting);
+            int fewest = sessions.get(best) - 1;
+            for (int i = 0; i < loops.size(); i++) {
+                int n = sessions.get(i);
+                if (n < fewest) {
+                    fewest = n;
+                    best = i;
+                }
+            }
+            sessions.incrementAndGet(best);
+            return loops.get(best);
+        }
+
+        /** A session on {@code loop} ended. */
+        void ended(IoEventLoop loop) {
+            sessions.decrementAndGet(loops.indexOf(loop));
+        }
+
+        int sessionsOn(IoEventLoop loop) {
+            return sessions.get(loops.indexOf(loop));
+        }
     }
 
     private final IoEventLoop loop;
     private final LinuxSocket socket;
     private final Accepted onAccepted;
-    private final boolean shared;
+    private final LoopLoad load;
     private final String name;
     private final RateLimitedLog failures;
     /** accept(2)'s peer address: length at [0], then the address and the port (Netty's layout). */
@@ -77,11 +119,11 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     private boolean accepting = true;
     private boolean retryScheduled;
 
-    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, boolean shared, Accepted onAccepted, String name,
+    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, LoopLoad load, Accepted onAccepted, String name,
                            RateLimitedLog failures) {
         this.loop = loop;
         this.socket = socket;
-        this.shared = shared;
+        this.load = load;
         this.onAccepted = onAccepted;
         this.name = name;
         this.failures = failures;
@@ -112,7 +154,7 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
                                RateLimitedLog failures, Accepted onAccepted) throws IOException {
         LinuxSocket s = listen(address, backlog);
         try {
-            return serve(loop, s, false, balancer, failures, onAccepted);
+            return serve(loop, s, null, balancer, failures, onAccepted);
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);
             throw e;
@@ -144,12 +186,13 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     }
 
     /**
-     * Starts accepting from {@code socket} on {@code loop}. {@code shared}: other loops accept from the same socket,
-     * and a new client wakes one of those waiting in epoll (an idle one), as HAProxy's threads share a listener.
+     * Starts accepting from {@code socket} on {@code loop}. With {@code load}, other loops accept from the same
+     * socket: a new client wakes one of those waiting in epoll (an idle one), and is served by the loop with the
+     * fewest sessions when the accepting one has two more ({@link LoopLoad}).
      */
-    static DirectAcceptor serve(IoEventLoop loop, LinuxSocket socket, boolean shared, String balancer,
+    static DirectAcceptor serve(IoEventLoop loop, LinuxSocket socket, LoopLoad load, String balancer,
                                 RateLimitedLog failures, Accepted onAccepted) throws IOException {
-        DirectAcceptor a = new DirectAcceptor(loop, socket, shared, onAccepted, balancer, failures);
+        DirectAcceptor a = new DirectAcceptor(loop, socket, load, onAccepted, balancer, failures);
         Future<Void> started = loop.submit(a::register).awaitUninterruptibly();
         if (!started.isSuccess()) {
             throw new IOException("cannot register the listening socket of " + a.localAddress + " with epoll: "
@@ -168,7 +211,7 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
 
     private Void register() throws Exception {
         registration = loop.register(this).sync().getNow();
-        registration.submit(shared ? SHARED_INTEREST : INTEREST);
+        registration.submit(load != null ? SHARED_INTEREST : INTEREST);
         run(); // clients that connected between listen and registration make no edge of their own
         return null;
     }
@@ -207,7 +250,12 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
             }
             Socket accepted = new Socket(fd);
             try {
-                onAccepted.accepted(loop, accepted, peer);
+                IoEventLoop target = load == null ? loop : load.open(loop);
+                if (target == loop) {
+                    onAccepted.accepted(loop, accepted, peer, load);
+                } else {
+                    handOver(target, accepted, peer.clone());
+                }
             } catch (RuntimeException e) {
                 // never into Netty's loop, which would sleep a second with every session on it
                 failures.warn("session " + localAddress, "Balancer '{}': a client accepted on {} could not be served ({})", name, localAddress, e.toString());
@@ -218,6 +266,24 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
             }
         }
         loop.execute(this); // edge-triggered: the clients still queued would make no new event
+    }
+
+    private void handOver(IoEventLoop target, Socket accepted, byte[] address) {
+        try {
+            target.execute(() -> onAccepted.accepted(target, accepted, address, load));
+        } catch (RuntimeException e) { // the target loop is shutting down
+            load.ended(target);
+            closeQuietly(accepted);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing was sent on it
+        }
     }
 
     private void retryLater() {

@@ -93,6 +93,8 @@ final class DirectSession implements Session, Runnable {
     private final Side client;
     /** The client's address, kept only when the balance or the log needs it. */
     private final InetSocketAddress clientAddress;
+    /** Sessions per loop of a shared listener, told when this one ends; null when the listener is not shared. */
+    private final DirectAcceptor.LoopLoad load;
 
     private Side server;
     private Server target;
@@ -115,7 +117,8 @@ final class DirectSession implements Session, Runnable {
     private int socketsOpen;
 
     private DirectSession(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
-                          IoEventLoop loop, Socket clientSocket, InetSocketAddress clientAddress) {
+                          IoEventLoop loop, Socket clientSocket, InetSocketAddress clientAddress,
+                          DirectAcceptor.LoopLoad load) {
         this.config = config;
         this.admission = admission;
         this.backends = backends;
@@ -125,6 +128,7 @@ final class DirectSession implements Session, Runnable {
         this.acceptNanos = ticker.nanoTime();
         this.client = new Side(true, clientSocket);
         this.clientAddress = clientAddress;
+        this.load = load;
     }
 
     /**
@@ -132,12 +136,15 @@ final class DirectSession implements Session, Runnable {
      * socket is closed here if it cannot be registered (then null is returned).
      */
     static DirectSession accepted(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
-                         IoEventLoop loop, Socket socket, byte[] peer) {
+                         IoEventLoop loop, Socket socket, byte[] peer, DirectAcceptor.LoopLoad load) {
         InetSocketAddress address = config.logConnections() || config.balance() == Balance.SOURCE
                 ? NativeInetAddress.address(peer, 1, peer[0]) : null;
-        DirectSession s = new DirectSession(config, admission, backends, frontend, loop, socket, address);
+        DirectSession s = new DirectSession(config, admission, backends, frontend, loop, socket, address, load);
         if (!s.client.register()) {
             s.client.closeSocket(false);
+            if (load != null) {
+                load.ended(loop);
+            }
             return null;
         }
         admission.accepted(s);
@@ -712,6 +719,9 @@ final class DirectSession implements Session, Runnable {
 
     private void socketClosed() {
         if (--socketsOpen == 0) {
+            if (load != null) {
+                load.ended(loop);
+            }
             admission.ended(this, admitted);
         }
     }

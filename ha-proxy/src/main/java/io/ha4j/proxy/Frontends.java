@@ -90,6 +90,7 @@ final class Frontends {
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         int next = 0;
         int perLoop = Math.min(perAddress, loops.size());
+        DirectAcceptor.LoopLoad load = perLoop > 1 ? new DirectAcceptor.LoopLoad(loops) : null;
         for (InetSocketAddress wanted : config.frontends()) {
             LinuxSocket socket;
             try {
@@ -100,7 +101,7 @@ final class Frontends {
             for (int i = 0; i < perLoop; i++) {
                 IoEventLoop loop = loops.get(next++ % loops.size());
                 try {
-                    admission.addAcceptor(DirectAcceptor.serve(loop, socket, perLoop > 1, config.name(), acceptFailures, onAccepted));
+                    admission.addAcceptor(DirectAcceptor.serve(loop, socket, load, config.name(), acceptFailures, onAccepted));
                 } catch (IOException e) {
                     if (i == 0) {
                         DirectAcceptor.closeQuietly(socket);

@@ -238,8 +238,8 @@ public final class TcpBalancer implements HaComponent, StatsSource {
         lifecycle.acquired(this::stopAndDrain);
         RateLimitedLog acceptFailures = new RateLimitedLog(LOG, context.clock(), TimeUnit.SECONDS.toNanos(10));
         bound = Frontends.bind(config, transport, group, admission, this::newSession,
-                (loop, socket, peer) -> {
-                    Session s = DirectSession.accepted(config, admission, b, frontend, loop, socket, peer);
+                (loop, socket, peer, load) -> {
+                    Session s = DirectSession.accepted(config, admission, b, frontend, loop, socket, peer, load);
                     if (s != null && !leavingUntil.isEmpty()) {
                         endWithLeavingVip(s);
                     }

@@ -1,6 +1,7 @@
 package io.ha4j.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.core.Clock;
@@ -58,7 +59,7 @@ class DirectAcceptorTest {
 
     private DirectAcceptor bind() throws IOException {
         return DirectAcceptor.bind(loop, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128,
-                "test", log, (l, socket, peer) -> accepted.add(socket));
+                "test", log, (l, socket, peer, load) -> accepted.add(socket));
     }
 
     @Test
@@ -117,20 +118,25 @@ class DirectAcceptorTest {
         int clients = 20;
         java.net.Socket[] sockets = new java.net.Socket[clients];
         LinuxSocket listener = DirectAcceptor.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        DirectAcceptor.LoopLoad sessions = new DirectAcceptor.LoopLoad(loops);
         try {
             for (IoEventLoop l : loops) {
-                DirectAcceptor.serve(l, listener, true, "test", log, (on, socket, peer) -> {
+                DirectAcceptor.serve(l, listener, sessions, "test", log, (on, socket, peer, load) -> {
                     acceptedOn.add(on);
                     accepted.add(socket);
+                    load.ended(on); // sessions that end at once: no loop gets ahead, so none is handed over
                 });
             }
+            CountDownLatch inside = new CountDownLatch(1);
             loops.get(0).execute(() -> {
+                inside.countDown();
                 try {
                     busy.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            assertTrue(inside.await(5, TimeUnit.SECONDS), "loop 0 did not start its busy task");
             for (int i = 0; i < clients; i++) {
                 sockets[i] = new java.net.Socket();
                 sockets[i].connect(listener.localAddress(), 2000);
@@ -148,6 +154,29 @@ class DirectAcceptorTest {
                 }
             }
             DirectAcceptor.closeQuietly(listener);
+            two.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void aClientIsHandedToTheLoopWithTheFewestSessionsOnlyWhenTheAcceptingOneHasTwoMore() {
+        MultiThreadIoEventLoopGroup two = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        try {
+            List<IoEventLoop> loops = DirectAcceptor.loops(two);
+            IoEventLoop a = loops.get(0);
+            IoEventLoop b = loops.get(1);
+            DirectAcceptor.LoopLoad load = new DirectAcceptor.LoopLoad(loops);
+            assertSame(a, load.open(a)); // 1 : 0
+            assertSame(a, load.open(a)); // 2 : 0, one more is not enough to move a client
+            assertSame(b, load.open(a)); // a has two more than b: b serves it, 2 : 1
+            assertSame(a, load.open(a)); // 3 : 1
+            assertSame(b, load.open(a)); // 3 : 2
+            load.ended(b);
+            load.ended(b); // 3 : 0
+            assertSame(b, load.open(b));
+            assertEquals(3, load.sessionsOn(a));
+            assertEquals(1, load.sessionsOn(b));
+        } finally {
             two.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
