@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Binds a balancer's listening sockets. With epoll: one socket per frontend address, served by up to
@@ -114,9 +115,14 @@ final class Frontends {
         return List.copyOf(addresses);
     }
 
+    private static final Pattern NATIVE_ERROR_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
+
     private static HaStartException inUse(String balancer, SocketAddress address, Throwable cause) {
         String where = address instanceof InetSocketAddress ? RelaySession.format((InetSocketAddress) address) : String.valueOf(address);
-        String why = cause == null || cause.getMessage() == null ? "bind failed" : cause.getMessage();
+        // Netty's native errors read "bind(..) failed with error(-98): Address already in use"; the JDK's, as HAProxy's,
+        // just the reason, which is what an operator needs after "cannot listen on ADDRESS"
+        String why = cause == null || cause.getMessage() == null ? "bind failed"
+                : NATIVE_ERROR_PREFIX.matcher(cause.getMessage()).replaceFirst("");
         BindException e = new BindException("cannot listen on " + where + ": " + why
                 + (cause instanceof BindException || why.contains("in use") ? " (another balancer or process listens there)" : ""));
         return new HaStartException(balancer, e);

@@ -130,7 +130,8 @@ class HardeningTest {
             TcpBalancer b = TcpBalancer.builder("inuse").bind("127.0.0.1", other.getLocalPort()).ioThreads(1)
                     .backend(Backend.of("x", "127.0.0.1", 1)).healthCheck(x -> HealthCheck.of("up", () -> true)).build();
             HaStartException e = assertThrows(HaStartException.class, b::start);
-            assertTrue(e.getMessage().contains("127.0.0.1:" + other.getLocalPort()), e.getMessage());
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + other.getLocalPort()
+                    + ": Address already in use (another balancer or process listens there)"), e.getMessage());
             b.close();
         }
     }
