@@ -151,7 +151,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ChannelFuture f = sb.bind(config.adminAddress()).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new HaStartException(config.name(), new BindException("cannot listen on admin address "
-                    + RelaySession.format(config.adminAddress()) + ": " + f.cause().getMessage()));
+                    + AbstractSession.format(config.adminAddress()) + ": " + f.cause().getMessage()));
         }
         return f.channel();
     }

@@ -97,11 +97,11 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
         }
 
         /** A session on {@code loop} ended. */
-        void ended(IoEventLoop loop) {
+        void ended(EventLoop loop) {
             sessions.decrementAndGet(loops.indexOf(loop));
         }
 
-        int sessionsOn(IoEventLoop loop) {
+        int sessionsOn(EventLoop loop) {
             return sessions.get(loops.indexOf(loop));
         }
     }

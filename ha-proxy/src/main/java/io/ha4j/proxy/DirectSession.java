@@ -2,7 +2,6 @@ package io.ha4j.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -16,8 +15,6 @@ import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -25,8 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.NotYetConnectedException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection and its backend connection on the epoll transport, driven straight by the event loop's
  * epoll events (Netty 4.2's {@link EpollIoHandle}): no Netty channel, pipeline, promise or option map per socket.
- * The same rules as {@link RelaySession} (slots, server selection, retries, half-close, timeouts, VIP leave, the
- * log line); only the I/O differs. It exists because a connection through Netty's channels cost 45 system calls
+ * The session rules (slots, server selection, retries, timeouts, VIP leave, the log line) are
+ * {@link AbstractSession}'s, shared with {@link RelaySession}; this class moves the bytes. It exists because a connection through Netty's channels cost 45 system calls
  * and 170 µs of CPU against HAProxy's 18 and 105 ({@code benchmarks/RESULTS.md}, issue 12).
  *
  * <p>How the I/O works, in HAProxy's manner:
@@ -59,10 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything runs on the event loop that accepted the client; the backend socket is registered on the same loop.
  */
-final class DirectSession implements Session, Runnable {
+final class DirectSession extends AbstractSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectSession.class);
-    private static final long MAX_TURNAROUND_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int READ_BUFFER_SIZE = 64 * 1024;
     static final int READS_PER_TURN = 16;
     private static final int IPPROTO_TCP = 6;
@@ -84,13 +78,6 @@ final class DirectSession implements Session, Runnable {
         }
     };
 
-    private final BalancerConfig config;
-    private final Admission admission;
-    private final Backends backends;
-    private final FrontendCounters frontend;
-    private final IoEventLoop loop;
-    private final Ticker ticker;
-    private final long acceptNanos;
     private final Side client;
     /** The client's address, kept only when the balance or the log needs it. */
     private final InetSocketAddress clientAddress;
@@ -98,35 +85,11 @@ final class DirectSession implements Session, Runnable {
     private final DirectAcceptor.LoopLoad load;
 
     private Side server;
-    private Server target;
-    private long connectStartNanos;
-    private long connectedNanos = -1;
-    private long bytesFromClient;
-    private long bytesFromServer;
-    private long lastClientReadNanos;
-    private long lastServerReadNanos;
-    private int retries;
-    private List<Server> tried;
-    private ScheduledFuture<?> timer;
-    private boolean timerDeferred;
-    private ScheduledFuture<?> queueTimer;
-    private char cause = '-';
-    private char termPhase = '-';
-    private boolean closed;
-    private boolean admitted;
-    private long admittedNanos = -1;
-    private int socketsOpen;
 
     private DirectSession(BalancerConfig config, Admission admission, Backends backends, FrontendCounters frontend,
                           IoEventLoop loop, Socket clientSocket, InetSocketAddress clientAddress,
                           DirectAcceptor.LoopLoad load) {
-        this.config = config;
-        this.admission = admission;
-        this.backends = backends;
-        this.frontend = frontend;
-        this.loop = loop;
-        this.ticker = loop.ticker();
-        this.acceptNanos = ticker.nanoTime();
+        super(config, admission, backends, frontend, loop, true);
         this.client = new Side(true, clientSocket);
         this.clientAddress = clientAddress;
         this.load = load;
@@ -153,67 +116,27 @@ final class DirectSession implements Session, Runnable {
     }
 
     @Override
-    public void admit() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::admit);
-            return;
-        }
-        admitted = true;
-        admittedNanos = ticker.nanoTime();
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-            queueTimer = null;
-        }
-        if (closed) {
-            admitted = false;
-            admission.slotUnused(); // closed while its slot was on the way: give it back
-            return;
-        }
-        start();
+    boolean clientReady() {
+        return true;
     }
 
     @Override
-    public void park() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::park);
-            return;
-        }
-        if (!admitted && !closed && queueTimer == null) {
-            queueTimer = loop.schedule(() -> {
-                queueTimer = null;
-                if (!admitted) {
-                    close('s', 'Q');
-                }
-            }, config.queueTimeoutNanos(), TimeUnit.NANOSECONDS);
-        }
+    InetSocketAddress clientAddress() {
+        return clientAddress;
     }
 
-    private void start() {
-        if (closed || server != null) {
-            return;
-        }
-        if (!admission.accepting()) {
-            close('K', 'R');
-            return;
-        }
-        Server s = backends.pool().select(clientInetAddress(), null);
-        if (s == null) {
-            frontend.refused.increment();
-            close('S', 'C');
-            return;
-        }
-        connect(s);
+    @Override
+    boolean serverOpen() {
+        return server != null;
     }
 
-    private InetAddress clientInetAddress() {
-        return clientAddress == null ? null : clientAddress.getAddress();
+    @Override
+    boolean halfClosed() {
+        return client.inputShut || (server != null && server.inputShut);
     }
 
-    private void connect(Server s) {
-        target = s;
-        s.connectionOpened();
-        s.sessions.add(this);
-        connectStartNanos = ticker.nanoTime();
+    @Override
+    void openServer(Server s) {
         LinuxSocket socket;
         try {
             socket = LinuxSocket.newSocketStream(
@@ -242,63 +165,25 @@ final class DirectSession implements Session, Runnable {
         }
         rearmTimer();
         if (connected) {
-            connected();
+            serverConnected();
         }
     }
 
     /** The backend accepted the connection: relay what the client sent meanwhile. */
-    private void connected() {
-        connectedNanos = ticker.nanoTime();
-        lastClientReadNanos = connectedNanos;
-        lastServerReadNanos = connectedNanos;
-        rearmTimer();
+    private void serverConnected() {
+        connected();
         if (client.inputSeen || client.hangupSeen) { // its edge came while we connected: no new one will
             relay(client, client.hangupSeen);
         }
     }
 
-    private void connectFailed(Throwable why) {
-        Server failed = target;
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: connect to {} for {} failed", config.name(), failed.name, client, why);
-        }
-        failed.connectErrors.increment();
-        backends.connectFailed(failed, why);
-        detach();
+    @Override
+    void dropServer() {
         Side s = server;
         server = null;
         if (s != null) {
             s.closeSocket(false);
         }
-        if (retries >= config.retries()) {
-            close(why instanceof ConnectTimeoutException ? 's' : 'S', 'C');
-            return;
-        }
-        retries++;
-        failed.retries.increment();
-        if (tried == null) {
-            tried = new ArrayList<>(2);
-        }
-        tried.add(failed);
-        Server next = backends.pool().select(clientInetAddress(), tried);
-        if (next != null) {
-            failed.redispatches.increment();
-            connect(next);
-            return;
-        }
-        Server again = backends.pool().select(clientInetAddress(), null);
-        if (again == null) {
-            frontend.refused.increment();
-            close('S', 'C');
-            return;
-        }
-        // Only servers already tried are left: wait HAProxy's turn-around delay before trying one again.
-        long delay = Math.min(config.connectTimeoutNanos(), MAX_TURNAROUND_NANOS);
-        loop.schedule(() -> {
-            if (!closed) {
-                connect(again);
-            }
-        }, delay, TimeUnit.NANOSECONDS);
     }
 
     /** An epoll event on one of the two sockets. */
@@ -330,7 +215,7 @@ final class DirectSession implements Session, Runnable {
             if ((ops & EPOLLOUT) == 0) {
                 return;
             }
-            connected();
+            serverConnected();
             if (closed) {
                 return;
             }
@@ -343,7 +228,7 @@ final class DirectSession implements Session, Runnable {
         }
         if (side.inputShut) {
             if (broken) {
-                failed(side, null); // reset after its FIN: what is owed to it cannot arrive
+                failed(side.client, null); // reset after its FIN: what is owed to it cannot arrive
             }
             return;
         }
@@ -403,11 +288,11 @@ final class DirectSession implements Session, Runnable {
                 }
             }
         } catch (IOException | NotYetConnectedException e) {
-            readDone(from, batch);
-            failed(from, e);
+            readDone(from.client, batch);
+            failed(from.client, e);
             return;
         }
-        readDone(from, batch);
+        readDone(from.client, batch);
         if (closed) {
             return;
         }
@@ -427,7 +312,7 @@ final class DirectSession implements Session, Runnable {
         try {
             written = to.socket.send(buffer, 0, n);
         } catch (IOException | NotYetConnectedException e) {
-            failed(to, e);
+            failed(to.client, e);
             return false;
         }
         if (written == n) {
@@ -460,7 +345,7 @@ final class DirectSession implements Session, Runnable {
             if (closed) {
                 side.closeSocket(false);
             } else {
-                failed(side, e);
+                failed(side.client, e);
             }
             return;
         }
@@ -476,30 +361,6 @@ final class DirectSession implements Session, Runnable {
         if (source != null && source.readSuspended) {
             source.readSuspended = false;
             relay(source, true);
-        }
-    }
-
-    private void readDone(Side from, long bytes) {
-        long now = ticker.nanoTime();
-        Server s = target;
-        if (from.client) {
-            lastClientReadNanos = now;
-            bytesFromClient += bytes;
-            if (bytes > 0) {
-                frontend.bytesIn.add(bytes);
-                if (s != null) {
-                    s.bytesIn.add(bytes);
-                }
-            }
-        } else {
-            lastServerReadNanos = now;
-            bytesFromServer += bytes;
-            if (bytes > 0) {
-                frontend.bytesOut.add(bytes);
-                if (s != null) {
-                    s.bytesOut.add(bytes);
-                }
-            }
         }
     }
 
@@ -542,31 +403,8 @@ final class DirectSession implements Session, Runnable {
         try {
             side.socket.shutdown(false, true);
         } catch (IOException | NotYetConnectedException e) { // ENOTCONN: the peer reset meanwhile
-            failed(side, e);
+            failed(side.client, e);
         }
-    }
-
-    private void failed(Side side, Throwable why) {
-        if (closed) {
-            return;
-        }
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: {} side of {} failed", config.name(), side.client ? "client" : "server", client, why);
-        }
-        close(side.client ? 'C' : 'S', phase());
-    }
-
-    @Override
-    public void kill(char why) {
-        if (loop.inEventLoop()) {
-            close(why, phase());
-        } else {
-            loop.execute(() -> close(why, phase()));
-        }
-    }
-
-    private char phase() {
-        return connectedNanos >= 0 ? 'D' : 'C';
     }
 
     /** Reads the client socket's local address (one {@code getsockname}; only asked when a VIP leaves). */
@@ -580,116 +418,13 @@ final class DirectSession implements Session, Runnable {
         return local != null && address.equals(local.getAddress());
     }
 
-    /** As {@link RelaySession#vipLeaving(long)}. */
-    @Override
-    public void vipLeaving(long drainNanos) {
-        if (!loop.inEventLoop()) {
-            loop.execute(() -> vipLeaving(drainNanos));
-            return;
-        }
-        if (drainNanos <= 0) {
-            endOnVipLeave();
-        } else {
-            loop.schedule(this::endOnVipLeave, drainNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void endOnVipLeave() {
-        if (!closed) {
-            frontend.closedOnVipLeave.increment();
-            close('K', phase());
-        }
-    }
-
-    /** The session's one timer: the connect timeout while connecting, then the inactivity timeouts. */
-    @Override
-    public void run() {
-        timer = null;
-        if (closed) {
-            return;
-        }
-        long now = ticker.nanoTime();
-        long deadline = deadline();
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        if (now - deadline < 0) {
-            timer = loop.schedule(this, deadline - now, TimeUnit.NANOSECONDS);
-        } else if (connectedNanos < 0) {
-            if (server != null) {
-                connectFailed(new ConnectTimeoutException("connection timed out: " + target.address));
-            }
-        } else {
-            close(RelaySession.timeoutCause(config, lastClientReadNanos, halfClosed(), now), 'D');
-        }
-    }
-
-    private boolean halfClosed() {
-        return client.inputShut || (server != null && server.inputShut);
-    }
-
-    private long deadline() {
-        if (connectedNanos < 0) {
-            return server != null ? connectStartNanos + config.connectTimeoutNanos() : Long.MAX_VALUE;
-        }
-        return RelaySession.deadline(config, lastClientReadNanos, lastServerReadNanos, halfClosed());
-    }
-
-    private void rearmTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        long deadline = deadline();
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        long delay = Math.max(0, deadline - ticker.nanoTime());
-        if (delay >= DeferredTimers.DEFER_NANOS) {
-            if (!timerDeferred) {
-                timerDeferred = true;
-                DeferredTimers.defer(loop, this);
-            }
-            return;
-        }
-        timer = loop.schedule(this, delay, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void armDeferredTimer() {
-        timerDeferred = false;
-        if (closed || timer != null) {
-            return;
-        }
-        long deadline = deadline();
-        if (deadline != Long.MAX_VALUE) {
-            timer = loop.schedule(this, Math.max(0, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-    }
-
     /**
-     * Ends the session: writes what is pending to each side (the client's abort is passed to the backend as a
-     * reset instead, as {@link RelaySession} explains), closes both sockets and does the accounting once. The slot is
-     * given back once both sockets are closed.
+     * Closes both sockets, each once what is pending to it is written; the client's abort is passed to the backend
+     * as a reset instead, as {@link RelaySession} explains.
      */
-    private void close(char why, char when) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        cause = why;
-        termPhase = when;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-            queueTimer = null;
-        }
-        detach();
+    @Override
+    void closeSockets(char why) {
         Side s = server;
-        socketsOpen = s != null ? 2 : 1;
         client.closeAfterWrite();
         if (s != null) {
             if (why == 'C') {
@@ -698,38 +433,18 @@ final class DirectSession implements Session, Runnable {
                 s.closeAfterWrite();
             }
         }
-        if (why == 'D' || why == 'K') {
-            Server t = target;
-            if (t != null) {
-                t.killed.increment();
-            }
-        }
-        if (config.logConnections()) {
-            RelaySession.logLine(config, frontend, clientAddress, target, acceptNanos, admittedNanos, connectStartNanos,
-                    connectedNanos, ticker.nanoTime(), bytesFromServer, bytesFromClient, cause, termPhase, retries);
-        }
     }
 
-    private void detach() {
-        Server s = target;
-        if (s != null) {
-            s.connectionClosed();
-            s.sessions.remove(this);
-        }
-    }
-
-    private void socketClosed() {
-        if (--socketsOpen == 0) {
-            if (load != null) {
-                load.ended(loop);
-            }
-            admission.ended(this, admitted);
+    @Override
+    void ended() {
+        if (load != null) {
+            load.ended(loop);
         }
     }
 
     @Override
     public String toString() {
-        return "DirectSession[" + (clientAddress != null ? RelaySession.format(clientAddress) : "fd " + client.socket.intValue())
+        return "DirectSession[" + (clientAddress != null ? format(clientAddress) : "fd " + client.socket.intValue())
                 + " -> " + (target == null ? "-" : target.name) + "]";
     }
 
@@ -757,7 +472,7 @@ final class DirectSession implements Session, Runnable {
 
         /** Adds the socket to the loop's epoll set, once, with the interest it keeps for its whole life. */
         boolean register() {
-            Future<IoRegistration> f = loop.register(this);
+            Future<IoRegistration> f = ((IoEventLoop) loop).register(this);
             if (!f.isSuccess()) { // registering on the loop's own thread completes at once
                 LOG.debug("{}: cannot register {}", config.name(), socket, f.cause());
                 return false;

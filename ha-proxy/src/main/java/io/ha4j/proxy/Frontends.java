@@ -118,7 +118,7 @@ final class Frontends {
     private static final Pattern NATIVE_ERROR_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
     private static HaStartException inUse(String balancer, SocketAddress address, Throwable cause) {
-        String where = address instanceof InetSocketAddress ? RelaySession.format((InetSocketAddress) address) : String.valueOf(address);
+        String where = address instanceof InetSocketAddress ? AbstractSession.format((InetSocketAddress) address) : String.valueOf(address);
         // Netty's native errors read "bind(..) failed with error(-98): Address already in use"; the JDK's, as HAProxy's,
         // just the reason, which is what an operator needs after "cannot listen on ADDRESS"
         String why = cause == null || cause.getMessage() == null ? "bind failed"

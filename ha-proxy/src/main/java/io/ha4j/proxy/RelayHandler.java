@@ -54,7 +54,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         Channel peer = session.peerOf(clientSide);
         long n = batchBytes;
         batchBytes = 0;
-        session.readBatchDone(clientSide, n);
+        session.readDone(clientSide, n);
         if (peer == null) {
             return;
         }

@@ -26,7 +26,7 @@ final class StatsSnapshot {
             }
             rows.add(new BackendStats(
                     s.name,
-                    RelaySession.format(s.address),
+                    AbstractSession.format(s.address),
                     s.backup,
                     s.status(),
                     s.adminState,
@@ -52,7 +52,7 @@ final class StatsSnapshot {
         }
         List<String> fronts = new ArrayList<>();
         for (InetSocketAddress a : bound) {
-            fronts.add(RelaySession.format(a));
+            fronts.add(AbstractSession.format(a));
         }
         return new BalancerStats(config.name(), fronts, config.balance(), transport, frontend.active.get(), frontend.maxActive.get(),
                 config.maxConnections(), frontend.total.sum(), frontend.bytesIn.sum(), frontend.bytesOut.sum(),

@@ -1002,7 +1002,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
             }
             if (adminAddress != null && !adminAddress.getAddress().isLoopbackAddress() && adminCredentials.isEmpty()
                     && !adminRemoteWithoutAuth) {
-                throw new IllegalStateException("adminAddress " + RelaySession.format(adminAddress) + " is not a loopback "
+                throw new IllegalStateException("adminAddress " + AbstractSession.format(adminAddress) + " is not a loopback "
                         + "address and no adminUser is set: anyone who can reach it could read the stats and, with admin "
                         + "actions, drain or remove backends. Set adminUser(user, password) (HAProxy's 'stats auth'), bind "
                         + "to loopback, or call adminAllowRemoteWithoutAuth() if a firewall or proxy in front guards it");
