@@ -474,7 +474,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
 
     /** A snapshot of the counters and states. */
     public BalancerStats stats() {
-        return StatsSnapshot.of(config, requireBackends().pool(), frontend, bound, transportName());
+        return StatsSnapshot.of(config, requireBackends().pool(), frontend, bound, transportName(), gatedVips);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,6 +147,7 @@ class VipLeaveTest {
                 vips.releasing(VIP);
                 assertTrue(TestSupport.await(Duration.ofSeconds(10),
                         () -> balancer.handshakesDroppedFor().contains(VIP.address())), "gated");
+                assertEquals(List.of("127.0.0.2"), balancer.stats().handshakesDroppedFor(), "shown in the stats");
                 try (Socket dropped = new Socket()) {
                     assertThrows(SocketTimeoutException.class, () -> dropped.connect(balancer.boundAddresses().get(0), 600),
                             "dropped unanswered: the client's kernel would send its SYN again about a second later");

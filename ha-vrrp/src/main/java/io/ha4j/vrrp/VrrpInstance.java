@@ -1111,8 +1111,9 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         /**
          * Coordinated preemption, in [10ms, 1s]; off by default. When this router preempts a lower-priority master (and
          * only then: not when it takes over after Master_Down_Interval with no master heard, after a priority-0 advert,
-         * or at startup), it becomes master and sends its advert at once, but adds its VIPs and sends its gratuitous
-         * ARP / unsolicited NA burst only {@code vipDelay} later. An ha4j master that hears the advert starts leaving at
+         * or at startup with no master heard; "preempts" means its down timer ran out after it heard a lower-priority
+         * master, even if that master has gone quiet since), it becomes master and sends its advert at once, but adds
+         * its VIPs and sends its gratuitous ARP / unsolicited NA burst only {@code vipDelay} later. An ha4j master that hears the advert starts leaving at
          * once: it keeps answering for the VIPs for its {@link #handoverLinger}, its balancer stops completing new
          * handshakes on them and finishes what is in flight, and then this router's burst moves the clients. Without it
          * (keepalived's order) the burst goes out before the advert, and a client whose handshake has just completed

@@ -39,8 +39,8 @@ package io.ha4j.vrrp;
  * lower-priority master does the reverse: advert first, VIPs and burst {@code vipDelay} later, while the old master
  * (ha4j, lingering) still answers for them and its balancer refuses new handshakes; the host is told MASTER when the
  * VIPs are added (until then {@link VrrpActions#stateChanged} is not called, and losing mastership meanwhile reports
- * no transition out of a MASTER the host never saw). A sync-group member that follows such a move leaves the same way, each member waiting for its own new
- * master. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move that follows one)
+ * no transition out of a MASTER the host never saw). A sync-group member that follows such a move leaves the same
+ * way, each member waiting for its own new master. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move that follows one)
  * still releases at once, and a crash is RFC timing: nothing here runs.
  *
  * <p>A little over ha4j's ~600-line guide: RFC 5798 §6.4, keepalived's timer corrections and the handover rules above

@@ -17,6 +17,7 @@ import io.ha4j.proxy.Backend;
 import io.ha4j.proxy.TcpBalancer;
 import io.ha4j.proxy.Transport;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -112,6 +113,73 @@ class SynGateNamespaceTest {
                             "lifted");
                     try (Socket after = connect(cl, onVip, 5_000)) {
                         assertEchoes(after, "a new client of the VIP after the gate was lifted");
+                    }
+                } finally {
+                    balancer.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * An IPv6 wildcard listener ({@code [::]}, dual-stack) gated for an IPv6 VIP: the filter matches the four words of
+     * the IPv6 destination, and lets the node's own IPv6 address and IPv4 clients (which the same socket receives) in.
+     */
+    @Test
+    void anIpv6WildcardListenerDropsOnlyTheLeavingIpv6Vip() throws Exception {
+        TestNetwork.requirePrivileges();
+        try (TestNetwork network = TestNetwork.create("syn6")) {
+            TestNetwork.Node srv = network.addNode("srv");
+            TestNetwork.Node cl = network.addNode("cl");
+            VirtualAddress vip = VirtualAddress.parse("fe80::198:18:0:100/64", TestNetwork.NODE_INTERFACE);
+            InetAddress node6 = srv.ipv6LinkLocal(); // before the VIP, another link-local address, is added
+            try (LinuxVipManager vips = srv.run(LinuxVipManager::open);
+                 ServerSocket backend = srv.run(() -> new ServerSocket(0, 16, InetAddress.getLoopbackAddress()));
+                 SystemScheduler scheduler = srv.run(() -> Scheduler.newSingleThread("syn-gate-ns6"));
+                 ComponentContext context = ComponentContext.builder().clusterName("syn6").scheduler(scheduler)
+                         .blockingExecutor(ComponentContext.newBlockingExecutor("syn-gate-ns6")).vipManager(vips).build()) {
+                srv.run(() -> {
+                    vips.add(vip);
+                    return null;
+                });
+                Thread echo = new Thread(() -> echo(backend), "echo");
+                echo.setDaemon(true);
+                echo.start();
+                TcpBalancer balancer = TcpBalancer.builder("gate6").bind("::", PORT).ioThreads(1)
+                        .transport(Transport.EPOLL).drainTimeout(Duration.ZERO).vipLeaveDrain(Duration.ofSeconds(10))
+                        .backend(Backend.of("b", "127.0.0.1", backend.getLocalPort()))
+                        .healthCheck(b -> HealthCheck.tcp(b.address())).build();
+                srv.run(() -> {
+                    balancer.start(context);
+                    return null;
+                });
+                try {
+                    assertTrue(Await.holdsWithin(Duration.ofSeconds(20), () -> balancer.stats().backendsUp() == 1), "backend up");
+                    // link-local: the client names its own eth0 as the scope
+                    int scope = Integer.parseInt(cl.exec("cat", "/sys/class/net/" + TestNetwork.NODE_INTERFACE + "/ifindex")
+                            .orThrow().trim());
+                    InetSocketAddress onVip = new InetSocketAddress(
+                            Inet6Address.getByAddress(null, vip.address().getAddress(), scope), PORT);
+                    InetSocketAddress onNode6 = new InetSocketAddress(
+                            Inet6Address.getByAddress(null, node6.getAddress(), scope), PORT);
+                    try (Socket before = connect(cl, onVip, 5_000)) {
+                        assertEchoes(before, "IPv6 VIP before");
+                    }
+                    vips.releasing(vip);
+                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
+                            () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "gated");
+                    assertDropped(cl, onVip);
+                    try (Socket other = connect(cl, onNode6, 5_000)) {
+                        assertEchoes(other, "the node's own IPv6 address");
+                    }
+                    try (Socket v4 = connect(cl, new InetSocketAddress(srv.ipv4(), PORT), 5_000)) {
+                        assertEchoes(v4, "IPv4 through the dual-stack listener");
+                    }
+                    vips.add(vip);
+                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10), () -> balancer.handshakesDroppedFor().isEmpty()),
+                            "lifted");
+                    try (Socket after = connect(cl, onVip, 5_000)) {
+                        assertEchoes(after, "IPv6 VIP after");
                     }
                 } finally {
                     balancer.close();
