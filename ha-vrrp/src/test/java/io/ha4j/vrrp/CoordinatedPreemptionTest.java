@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.core.testing.ManualScheduler;
+import io.ha4j.vrrp.testing.SimulatedLan;
+import io.ha4j.vrrp.testing.SimulatedRouter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -153,6 +157,52 @@ class CoordinatedPreemptionTest {
         actions.take();
         early.onAdvert(100, 100, PEER, 4, takeOver + 10 * MS);
         assertEquals(List.of("advert 200"), actions.take(), "answered, but no burst for VIPs not added yet");
+    }
+
+    /**
+     * Through {@link VrrpInstance} on a simulated LAN: a returning a (200, coordinated) preempts b (100). At every 10 ms
+     * step somebody holds the VIP, and whenever a says it is master ({@code isMaster()}, or its MASTER event) the VIP is
+     * on a's interface.
+     */
+    @Test
+    void theHostIsToldMasterOnlyOnceTheVipIsOnTheInterface() throws Exception {
+        ManualScheduler clock = new ManualScheduler();
+        SimulatedLan lan = new SimulatedLan(clock, 7);
+        SimulatedRouter a = lan.addRouter("a", "198.18.0.1");
+        SimulatedRouter b = lan.addRouter("b", "198.18.0.2");
+        VrrpInstance va = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(200)
+                .virtualAddress("198.18.0.100").coordinatedPreemption(VIP_DELAY).transport(a.transport()).build();
+        VrrpInstance vb = VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(100)
+                .virtualAddress("198.18.0.100").transport(b.transport()).build();
+        List<String> toldMaster = new ArrayList<>();
+        va.addListener(new VrrpListener() {
+            @Override
+            public void stateChanged(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
+                if (to == VrrpState.MASTER) {
+                    toldMaster.add("VIPs on a: " + a.vipManager().managed().size());
+                }
+            }
+        });
+        vb.start(b.context());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(vb.isMaster());
+        va.start(a.context());
+        int unheld = 0;
+        for (int step = 0; step < 600; step++) {
+            clock.advance(Duration.ofMillis(10));
+            if (a.vipManager().managed().isEmpty() && b.vipManager().managed().isEmpty()) {
+                unheld++;
+            }
+            if (va.isMaster()) {
+                assertEquals(1, a.vipManager().managed().size(), "master for the host means the VIP is on a");
+            }
+        }
+        assertEquals(0, unheld, "b kept answering until a had announced the VIP");
+        assertTrue(va.isMaster());
+        assertTrue(b.vipManager().managed().isEmpty(), "b released it after its linger");
+        assertEquals(List.of("VIPs on a: 1"), toldMaster);
+        va.close();
+        vb.close();
     }
 
     @Test
