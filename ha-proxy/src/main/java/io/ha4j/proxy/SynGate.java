@@ -25,9 +25,10 @@ import jnr.ffi.Pointer;
  * ({@code 0.0.0.0}, or {@code ::}, which also receives IPv4), for each gated VIP it loads the IP version and the
  * destination address from the network header ({@code SKF_NET_OFF}: IPv4 {@code daddr} at +16, IPv6 at +24 as four
  * words) and drops on a match; anything else is accepted whole. A second VIP on the same listener replaces the filter
- * with one that drops both ({@code SO_ATTACH_FILTER} swaps it atomically); the last one lifted detaches it. A final
- * handshake ACK for the VIP that arrives after the filter is attached is dropped too: the client's connection then
- * never completes here, and it reconnects like any client of a moved VIP.
+ * with one that drops both ({@code SO_ATTACH_FILTER} swaps it atomically); the last one lifted detaches it. The
+ * final ACK of a handshake already under way when the filter is attached is dropped too: that client, which has its
+ * SYN-ACK, is reset once the new master's burst moves it. That is a window of one round trip at the moment of the
+ * gate, where without the gate every handshake until the burst is exposed.
  *
  * <p>Accepted sockets never keep a filter: Linux copies the listener's filter to each socket it creates for an
  * accepted client ({@code sk_clone_lock}), so a connection to another address accepted while a VIP was gated would
@@ -105,11 +106,6 @@ final class SynGate {
         }
     }
 
-    /** Whether new clients of some VIP are being dropped now. */
-    synchronized boolean gating() {
-        return !gated.isEmpty();
-    }
-
     /**
      * A socket {@code accept} returned from this listener: takes off the filter it may have inherited (see the class
      * comment); nothing to do on a listener never gated.
@@ -155,7 +151,7 @@ final class SynGate {
     }
 
     /** The filter as (code | jt << 16 | jf << 24, k) pairs. */
-    int[] program() {
+    private int[] program() {
         if (!localAddress.getAddress().isAnyLocalAddress()) {
             return new int[] {BPF_RET_K, DROP};
         }
