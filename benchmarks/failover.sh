@@ -28,6 +28,8 @@
 # keepalived takes over from a leaving ha4j master, and is preempted by a returning one), kd+ha4j (r1 keepalived, r2
 # and r3 ha4j: for preempt, keepalived takes the VIP back from a ha4j master). Scenarios an implementation cannot
 # play (stepdown needs ha4j on r1) are skipped.
+# COORDINATED_MS=N: the all-ha4j routers (IMPLS=ha4j only; keepalived drops the VIP on hearing the advert) run with
+# VrrpInstance.Builder.coordinatedPreemption(N ms): a preempting r1 advertises first and adds the VIP N ms later.
 # Advert intervals: INTERVALS in seconds (1 and 0.05 by default); VRRP version VERSION (default 3, needed for
 # sub-second intervals by keepalived: `version 3`, `advert_int 0.05`).
 #
@@ -44,6 +46,7 @@ VERSION="${VERSION:-3}"
 GC_SECONDS="${GC_SECONDS:-60}"
 GC_THREADS="${GC_THREADS:-1}"
 GC_LIVE_MB="${GC_LIVE_MB:-64}"
+COORDINATED_MS="${COORDINATED_MS:-0}"
 JAVA="${JAVA:-java}"
 ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseG1GC}"
 GC_JAVA_OPTS="${GC_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}"
@@ -147,6 +150,8 @@ EOF
     if [[ "$gc" == gc ]]; then
       opts="$GC_JAVA_OPTS -Xlog:gc:file=$dir/gc.log"
       extra=(--gc-pressure-threads "$GC_THREADS" --gc-live-mb "$GC_LIVE_MB")
+    elif [[ "$COORDINATED_MS" != 0 && "${TOPOLOGY:-}" == ha4j ]]; then
+      extra=(--coordinated-preemption-ms "$COORDINATED_MS")
     fi
     # shellcheck disable=SC2086
     ip netns exec "$ns" "$JAVA" $opts -cp "$JAR" io.ha4j.benchmarks.VrrpRouterMain --interface eth0 --vrid 51 \
@@ -214,6 +219,7 @@ run_failover() { # run_failover IMPL INTERVAL SCENARIO REP
     return 0 # keepalived has no runtime step-down
   fi
   RUN="$WORK/$impl-$interval-$scenario-$rep"
+  TOPOLOGY="$impl"
   mkdir -p "$RUN"
   setup_net || { echo "  network setup failed" >&2; return 1; }
   local i

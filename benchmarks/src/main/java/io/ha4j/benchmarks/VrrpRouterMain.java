@@ -49,6 +49,8 @@ public final class VrrpRouterMain {
         String vip;
         int gcThreads;
         int gcLiveMb = 200;
+        /** {@code VrrpInstance.Builder.coordinatedPreemption} in ms; 0: off. */
+        long coordinatedPreemptionMillis;
 
         static Options parse(String... args) {
             Options o = new Options();
@@ -67,9 +69,11 @@ public final class VrrpRouterMain {
                     case "--vip": o.vip = v; break;
                     case "--gc-pressure-threads": o.gcThreads = Integer.parseInt(v); break;
                     case "--gc-live-mb": o.gcLiveMb = Integer.parseInt(v); break;
+                    case "--coordinated-preemption-ms": o.coordinatedPreemptionMillis = Long.parseLong(v); break;
                     default:
                         throw new IllegalArgumentException("unknown option " + a + " (known: --interface --vrid --priority"
-                                + " --version --advert-ms --vip --gc-pressure-threads --gc-live-mb)");
+                                + " --version --advert-ms --vip --gc-pressure-threads --gc-live-mb"
+                                + " --coordinated-preemption-ms)");
                 }
             }
             if (o.vip == null) {
@@ -94,15 +98,25 @@ public final class VrrpRouterMain {
             System.exit(2);
             return;
         }
-        VrrpInstance instance = VrrpInstance.builder("VI_1")
+        VrrpInstance.Builder builder = VrrpInstance.builder("VI_1")
                 .interfaceName(o.interfaceName)
                 .virtualRouterId(o.vrid)
                 .priority(o.priority)
                 .version(o.version)
                 .advertInterval(Duration.ofMillis(o.advertMillis))
                 .virtualAddress(o.vip)
-                .transport(RawSocketTransport.factory())
-                .build();
+                .transport(RawSocketTransport.factory());
+        if (o.coordinatedPreemptionMillis > 0) {
+            builder.coordinatedPreemption(Duration.ofMillis(o.coordinatedPreemptionMillis));
+        }
+        VrrpInstance instance;
+        try {
+            instance = builder.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("VrrpRouterMain: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         instance.addListener(new VrrpListener() {
             @Override
             public void stateChanged(VrrpInstance i, VrrpState from, VrrpState to, String reason) {

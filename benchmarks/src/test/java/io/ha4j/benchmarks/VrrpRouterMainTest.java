@@ -24,6 +24,13 @@ class VrrpRouterMainTest {
     }
 
     @Test
+    void coordinatedPreemptionIsOffUnlessGiven() {
+        assertEquals(0, VrrpRouterMain.Options.parse("--vip", "198.18.0.10/24").coordinatedPreemptionMillis);
+        assertEquals(100, VrrpRouterMain.Options.parse("--vip", "198.18.0.10/24", "--coordinated-preemption-ms", "100")
+                .coordinatedPreemptionMillis);
+    }
+
+    @Test
     void rejectsBadInputNamingTheOption() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> VrrpRouterMain.Options.parse("--vrid", "51"))
                 .getMessage().contains("--vip"));

@@ -26,20 +26,26 @@ public final class InMemoryVipManager implements VipManager {
     private boolean closed;
 
     @Override
-    public synchronized void add(VirtualAddress vip) {
-        ensureOpen();
-        byInterface.computeIfAbsent(vip.interfaceName(), k -> new LinkedHashSet<>()).add(vip);
-        managed.add(vip);
+    public void add(VirtualAddress vip) {
+        synchronized (this) {
+            ensureOpen();
+            byInterface.computeIfAbsent(vip.interfaceName(), k -> new LinkedHashSet<>()).add(vip);
+            managed.add(vip);
+        }
+        listeners.forEach(l -> l.onAddressAdded(vip));
     }
 
     @Override
-    public synchronized void remove(VirtualAddress vip) {
-        ensureOpen();
-        Set<VirtualAddress> set = byInterface.get(vip.interfaceName());
-        if (set != null) {
-            set.remove(vip);
+    public void remove(VirtualAddress vip) {
+        synchronized (this) {
+            ensureOpen();
+            Set<VirtualAddress> set = byInterface.get(vip.interfaceName());
+            if (set != null) {
+                set.remove(vip);
+            }
+            managed.remove(vip);
         }
-        managed.remove(vip);
+        listeners.forEach(l -> l.onAddressReleased(vip));
     }
 
     @Override

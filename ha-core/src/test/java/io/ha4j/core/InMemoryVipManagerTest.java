@@ -76,8 +76,34 @@ class InMemoryVipManagerTest {
         vips.removeExternally(a);
         vips.removeExternally(a);
         assertEquals(List.of(a), removed);
-        assertEquals(1, executed.get());
+        assertEquals(4, executed.get(), "two adds, our removal and one external removal: each through the executor");
         assertFalse(vips.isPresent(a));
+    }
+
+    @Test
+    void ourOwnAddsAndRemovalsAreToldApartFromExternalRemoval() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        vips.addListener(new VipListener() {
+            @Override
+            public void onAddressRemoved(VirtualAddress address) {
+                events.add("removed " + address.cidr());
+            }
+
+            @Override
+            public void onAddressAdded(VirtualAddress address) {
+                events.add("added " + address.cidr());
+            }
+
+            @Override
+            public void onAddressReleased(VirtualAddress address) {
+                events.add("released " + address.cidr());
+            }
+        }, Runnable::run);
+        vips.add(a);
+        vips.add(a);
+        vips.remove(a);
+        assertEquals(List.of("added " + a.cidr(), "added " + a.cidr(), "released " + a.cidr()), events,
+                "an add of an address already there is told too: a release announced before is off");
     }
 
     @Test

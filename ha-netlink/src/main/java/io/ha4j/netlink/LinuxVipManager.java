@@ -99,6 +99,7 @@ public final class LinuxVipManager implements VipManager {
             managed.put(vip, ifindex);
         }
         LOG.debug("{} {}", added ? "added" : "already present:", vip);
+        listeners.forEach(l -> l.onAddressAdded(vip));
     }
 
     @Override
@@ -115,6 +116,7 @@ public final class LinuxVipManager implements VipManager {
             }
         } catch (NativeException e) {
             if (e.errno() == Errno.ENODEV) {
+                listeners.forEach(l -> l.onAddressReleased(vip));
                 return;
             }
             restore(vip, known);
@@ -123,6 +125,7 @@ public final class LinuxVipManager implements VipManager {
             restore(vip, known);
             throw e;
         }
+        listeners.forEach(l -> l.onAddressReleased(vip));
     }
 
     private synchronized void restore(VirtualAddress vip, Integer ifindex) {

@@ -185,6 +185,34 @@ abstract class VipManagerCompatibilityKit {
     }
 
     @Test
+    void testOwnAddAndRemoveAreToldApartFromExternalRemoval() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        manager.addListener(new VipListener() {
+            @Override
+            public void onAddressRemoved(VirtualAddress address) {
+                events.add("removed " + address.cidr());
+            }
+
+            @Override
+            public void onAddressAdded(VirtualAddress address) {
+                events.add("added " + address.cidr());
+            }
+
+            @Override
+            public void onAddressReleased(VirtualAddress address) {
+                events.add("released " + address.cidr());
+            }
+        }, Runnable::run);
+        manager.add(vip(0));
+        manager.add(vip(0));
+        manager.remove(vip(0));
+        assertEquals("added " + vip(0).cidr(), events.poll(5, TimeUnit.SECONDS));
+        assertEquals("added " + vip(0).cidr(), events.poll(5, TimeUnit.SECONDS), "an add of an address already there too");
+        assertEquals("released " + vip(0).cidr(), events.poll(5, TimeUnit.SECONDS), "our own removal is not 'removed'");
+        assertNull(events.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
     void testRemovedListenerIsNotCalled() throws Exception {
         BlockingQueue<VirtualAddress> removed = new LinkedBlockingQueue<>();
         BlockingQueue<VirtualAddress> control = new LinkedBlockingQueue<>();

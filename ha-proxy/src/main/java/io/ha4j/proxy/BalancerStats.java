@@ -17,6 +17,8 @@ import java.util.List;
  * @param bytesOut          bytes sent to clients
  * @param refused           clients closed at once because no server was available or every attempt failed
  * @param closedOnVipLeave  client connections ended because the VIP they arrived on left this node (a VRRP handover)
+ * @param handshakesDroppedFor VIPs whose new clients are dropped now (leaving this node in a planned VRRP move; see
+ *                          {@link TcpBalancer#handshakesDroppedFor()}), as addresses
  * @param backendsUp        backends that are up and ready
  * @param backends          one entry per backend, in declaration order
  */
@@ -33,11 +35,13 @@ public record BalancerStats(
         long bytesOut,
         long refused,
         long closedOnVipLeave,
+        List<String> handshakesDroppedFor,
         int backendsUp,
         List<BackendStats> backends) {
 
     public BalancerStats {
         frontends = List.copyOf(frontends);
+        handshakesDroppedFor = List.copyOf(handshakesDroppedFor);
         backends = List.copyOf(backends);
     }
 

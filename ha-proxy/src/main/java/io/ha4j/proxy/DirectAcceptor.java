@@ -108,6 +108,7 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
 
     private final IoEventLoop loop;
     private final LinuxSocket socket;
+    private final SynGate gate;
     private final Accepted onAccepted;
     private final LoopLoad load;
     private final String name;
@@ -119,10 +120,11 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     private boolean accepting = true;
     private boolean retryScheduled;
 
-    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, LoopLoad load, Accepted onAccepted, String name,
-                           RateLimitedLog failures) {
+    private DirectAcceptor(IoEventLoop loop, LinuxSocket socket, SynGate gate, LoopLoad load, Accepted onAccepted,
+                           String name, RateLimitedLog failures) {
         this.loop = loop;
         this.socket = socket;
+        this.gate = gate;
         this.load = load;
         this.onAccepted = onAccepted;
         this.name = name;
@@ -154,7 +156,7 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
                                RateLimitedLog failures, Accepted onAccepted) throws IOException {
         LinuxSocket s = listen(address, backlog);
         try {
-            return serve(loop, s, null, balancer, failures, onAccepted);
+            return serve(loop, s, gate(s), null, balancer, failures, onAccepted);
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);
             throw e;
@@ -185,14 +187,20 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
         }
     }
 
+    /** The {@link SynGate} of a listening socket from {@link #listen}; one per socket, shared by its acceptors. */
+    static SynGate gate(LinuxSocket socket) {
+        return new SynGate(socket);
+    }
+
     /**
      * Starts accepting from {@code socket} on {@code loop}. With {@code load}, other loops accept from the same
      * socket: a new client wakes one of those waiting in epoll (an idle one), and is served by the loop with the
-     * fewest sessions when the accepting one has two more ({@link LoopLoad}).
+     * fewest sessions when the accepting one has two more ({@link LoopLoad}). {@code gate}: the socket's, shared
+     * by every loop that serves it.
      */
-    static DirectAcceptor serve(IoEventLoop loop, LinuxSocket socket, LoopLoad load, String balancer,
+    static DirectAcceptor serve(IoEventLoop loop, LinuxSocket socket, SynGate gate, LoopLoad load, String balancer,
                                 RateLimitedLog failures, Accepted onAccepted) throws IOException {
-        DirectAcceptor a = new DirectAcceptor(loop, socket, load, onAccepted, balancer, failures);
+        DirectAcceptor a = new DirectAcceptor(loop, socket, gate, load, onAccepted, balancer, failures);
         Future<Void> started = loop.submit(a::register).awaitUninterruptibly();
         if (!started.isSuccess()) {
             throw new IOException("cannot register the listening socket of " + a.localAddress + " with epoll: "
@@ -247,6 +255,12 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
             }
             if (fd < 0) {
                 return; // queue empty: the next client makes a new edge
+            }
+            try {
+                gate.accepted(fd);
+            } catch (IOException e) {
+                failures.warn("filter " + localAddress, "Balancer '{}': a client accepted on {} may keep the listener's socket"
+                        + " filter ({})", name, localAddress, e.getMessage());
             }
             Socket accepted = new Socket(fd);
             try {
@@ -322,12 +336,10 @@ final class DirectAcceptor implements EpollIoHandle, Runnable, Admission.Accepto
     /** Closes the listening socket (also called by the event loop when it shuts down). */
     @Override
     public void close() {
-        if (socket.isOpen()) {
-            try {
-                socket.close(); // closing removes it from the epoll set: no EPOLL_CTL_DEL
-            } catch (IOException e) {
-                LOG.debug("Closing the listening socket {} failed", localAddress, e);
-            }
+        try {
+            gate.close(); // closing removes it from the epoll set: no EPOLL_CTL_DEL
+        } catch (IOException e) {
+            LOG.debug("Closing the listening socket {} failed", localAddress, e);
         }
         IoRegistration r = registration;
         if (r != null) {

@@ -39,15 +39,16 @@ final class Frontends {
     /**
      * Binds every frontend of {@code config}; returns the bound addresses (actual ports), in order. With epoll the
      * listeners are {@link DirectAcceptor}s, one per event loop per address, whose clients go to
-     * {@code onAcceptedDirect}; with NIO one Netty server channel per address, whose accepted channels go to
-     * {@code onAccepted}.
+     * {@code onAcceptedDirect}, and each listening socket's {@link SynGate} is added to {@code gates}; with NIO one
+     * Netty server channel per address, whose accepted channels go to {@code onAccepted}, and no gate.
      *
      * @throws IllegalStateException with epoll, when {@code group} is not made of epoll {@link IoEventLoop}s (a
      *     group given to {@link TcpBalancer.Builder#eventLoopGroup})
      */
     static List<InetSocketAddress> bind(BalancerConfig config, NettyTransport transport, EventLoopGroup group,
                                         Admission admission, Consumer<Channel> onAccepted,
-                                        DirectAcceptor.Accepted onAcceptedDirect, RateLimitedLog acceptFailures) {
+                                        DirectAcceptor.Accepted onAcceptedDirect, RateLimitedLog acceptFailures,
+                                        List<SynGate> gates) {
         if (transport.epoll) {
             if (!DirectAcceptor.supports(group)) {
                 throw new IllegalStateException("eventLoopGroup of balancer '" + config.name() + "': the epoll transport needs "
@@ -55,7 +56,7 @@ final class Frontends {
             }
             int perAddress = config.acceptorsPerAddress() != null ? config.acceptorsPerAddress()
                     : Math.max(1, Math.min(config.ioThreads(), 64));
-            return bindDirect(config, group, admission, perAddress, onAcceptedDirect, acceptFailures);
+            return bindDirect(config, group, admission, perAddress, onAcceptedDirect, acceptFailures, gates);
         }
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group, group)
@@ -86,7 +87,7 @@ final class Frontends {
 
     private static List<InetSocketAddress> bindDirect(BalancerConfig config, EventLoopGroup group, Admission admission,
                                                       int perAddress, DirectAcceptor.Accepted onAccepted,
-                                                      RateLimitedLog acceptFailures) {
+                                                      RateLimitedLog acceptFailures, List<SynGate> gates) {
         List<IoEventLoop> loops = DirectAcceptor.loops(group);
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         int next = 0;
@@ -99,10 +100,11 @@ final class Frontends {
             } catch (IOException e) {
                 throw inUse(config.name(), wanted, e);
             }
+            SynGate gate = DirectAcceptor.gate(socket);
             for (int i = 0; i < perLoop; i++) {
                 IoEventLoop loop = loops.get(next++ % loops.size());
                 try {
-                    admission.addAcceptor(DirectAcceptor.serve(loop, socket, load, config.name(), acceptFailures, onAccepted));
+                    admission.addAcceptor(DirectAcceptor.serve(loop, socket, gate, load, config.name(), acceptFailures, onAccepted));
                 } catch (IOException e) {
                     if (i == 0) {
                         DirectAcceptor.closeQuietly(socket);
@@ -111,6 +113,7 @@ final class Frontends {
                 }
             }
             addresses.add(socket.localAddress());
+            gates.add(gate);
         }
         return List.copyOf(addresses);
     }

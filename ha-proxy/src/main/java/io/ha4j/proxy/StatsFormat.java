@@ -41,6 +41,7 @@ final class StatsFormat {
         f.put("bytesOut", st.bytesOut());
         f.put("refused", st.refused());
         f.put("closedOnVipLeave", st.closedOnVipLeave());
+        f.put("handshakesDroppedFor", st.handshakesDroppedFor());
         f.put("backendsUp", st.backendsUp());
         List<Object> rows = new ArrayList<>();
         for (BackendStats s : st.backends()) {
@@ -89,6 +90,9 @@ final class StatsFormat {
         out.add(counter("ha4j_frontend_closed_on_vip_leave_total",
                 "Client connections ended because the VIP they arrived on left this node (a VRRP handover).", p,
                 st.closedOnVipLeave()));
+        out.add(gauge("ha4j_frontend_vips_refusing_handshakes",
+                "VIPs leaving this node whose new clients' SYNs are dropped now (a planned VRRP move).", p,
+                st.handshakesDroppedFor().size()));
         out.add(gauge("ha4j_backend_active_servers", "Servers up, ready and of weight > 0.", p, st.backendsUp()));
         for (BackendStats s : st.backends()) {
             for (String state : STATUSES) {

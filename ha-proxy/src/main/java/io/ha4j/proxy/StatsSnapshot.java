@@ -2,8 +2,10 @@ package io.ha4j.proxy;
 
 import io.ha4j.core.CheckResult;
 import io.ha4j.core.HealthChecker;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +15,8 @@ final class StatsSnapshot {
     private StatsSnapshot() {
     }
 
-    static BalancerStats of(BalancerConfig config, ServerPool pool, FrontendCounters frontend, List<InetSocketAddress> bound, String transport) {
+    static BalancerStats of(BalancerConfig config, ServerPool pool, FrontendCounters frontend, List<InetSocketAddress> bound,
+                            String transport, Collection<InetAddress> gatedVips) {
         long now = pool.clock().nanoTime();
         List<BackendStats> rows = new ArrayList<>();
         int up = 0;
@@ -54,8 +57,12 @@ final class StatsSnapshot {
         for (InetSocketAddress a : bound) {
             fronts.add(AbstractSession.format(a));
         }
+        List<String> gated = new ArrayList<>();
+        for (InetAddress a : gatedVips) {
+            gated.add(a.getHostAddress());
+        }
         return new BalancerStats(config.name(), fronts, config.balance(), transport, frontend.active.get(), frontend.maxActive.get(),
                 config.maxConnections(), frontend.total.sum(), frontend.bytesIn.sum(), frontend.bytesOut.sum(),
-                frontend.refused.sum(), frontend.closedOnVipLeave.sum(), up, rows);
+                frontend.refused.sum(), frontend.closedOnVipLeave.sum(), gated, up, rows);
     }
 }

@@ -20,6 +20,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -135,15 +137,32 @@ public final class TcpBalancer implements HaComponent, StatsSource {
      * may connect meanwhile, and its connection must end with the others while its FIN can still leave.
      */
     private final Map<InetAddress, Long> leavingUntil = new ConcurrentHashMap<>();
+    /** The listening sockets' gates (epoll only), to drop new clients of a VIP that is leaving. */
+    private final List<SynGate> gates = new CopyOnWriteArrayList<>();
+    /** VIPs whose new clients are being dropped now. */
+    private final Set<InetAddress> gatedVips = ConcurrentHashMap.newKeySet();
+    private RateLimitedLog gateLog;
     private final VipListener vipListener = new VipListener() {
         @Override
         public void onAddressRemoved(VirtualAddress address) {
+            openGate(address); // gone: no client of it reaches this node any more
             vipLeft(address);
         }
 
         @Override
         public void onAddressReleasing(VirtualAddress address) {
+            closeGate(address);
             vipLeft(address);
+        }
+
+        @Override
+        public void onAddressAdded(VirtualAddress address) {
+            openGate(address); // ours again: a handover called off, or mastership back
+        }
+
+        @Override
+        public void onAddressReleased(VirtualAddress address) {
+            openGate(address);
         }
     };
 
@@ -243,7 +262,8 @@ public final class TcpBalancer implements HaComponent, StatsSource {
                     if (s != null && !leavingUntil.isEmpty()) {
                         endWithLeavingVip(s);
                     }
-                }, acceptFailures);
+                }, acceptFailures, gates);
+        gateLog = new RateLimitedLog(LOG, context.clock(), TimeUnit.MINUTES.toNanos(10));
         if (config.adminAddress() != null) {
             adminChannel = AdminHandler.bind(this, config, group, transport, context);
         }
@@ -255,6 +275,62 @@ public final class TcpBalancer implements HaComponent, StatsSource {
                 name, bound, transport.name(), admission.acceptors().size() / Math.max(1, bound.size()), b.pool().servers().size(), config.balance());
         running = true;
         context.publish(new HaEvent(name, "", "RUNNING", "listening on " + bound, context.clock().nanoTime()));
+    }
+
+    /**
+     * A VIP is leaving this node on purpose: until it is gone (or ours again) new clients of it are dropped unanswered at
+     * the listening sockets ({@link SynGate}), so their kernels retry the SYN about a second later, by when the new
+     * master has announced the VIP. A handshake completed here now could be cut by that announcement, which sends the
+     * client's next segment to a node that knows nothing of the connection. NIO gives no access to the sockets: there is
+     * no gate, and that is logged.
+     */
+    private void closeGate(VirtualAddress vip) {
+        if (!running) {
+            return;
+        }
+        if (!transport.epoll) {
+            gateLog.warn("nio-gate", "Balancer '{}': VIP {} is leaving, but the NIO transport cannot refuse new clients on it"
+                    + " (socket filters need the epoll transport); a client that connects now may be reset when the new"
+                    + " master announces the VIP", name, vip.cidr());
+            return;
+        }
+        boolean gated = false;
+        for (SynGate gate : gates) {
+            try {
+                gated |= gate.gate(vip.address());
+            } catch (IOException | RuntimeException e) {
+                gateLog.warn("gate " + gate.localAddress(), "Balancer '{}': cannot drop new clients of leaving VIP {} on {}: {}",
+                        name, vip.cidr(), gate.localAddress(), e.getMessage());
+            }
+        }
+        if (gated) {
+            gatedVips.add(vip.address());
+            LOG.info("Balancer '{}': VIP {} is leaving this node; new clients of it are dropped until it is gone", name, vip.cidr());
+        }
+    }
+
+    /** New clients of {@code vip} are let in again (the gate of {@link #closeGate}). */
+    private void openGate(VirtualAddress vip) {
+        if (!gatedVips.remove(vip.address())) {
+            return;
+        }
+        for (SynGate gate : gates) {
+            try {
+                gate.lift(vip.address());
+            } catch (IOException | RuntimeException e) {
+                gateLog.warn("lift " + gate.localAddress(), "Balancer '{}': cannot let new clients of VIP {} in again on {}: {}",
+                        name, vip.cidr(), gate.localAddress(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The VIPs whose new clients this balancer drops now, because they are leaving this node in a planned VRRP move
+     * (from {@link io.ha4j.core.VipListener#onAddressReleasing} until the address is removed or added again). Empty
+     * with the NIO transport, which cannot drop them.
+     */
+    public Set<InetAddress> handshakesDroppedFor() {
+        return Set.copyOf(gatedVips);
     }
 
     /** A VIP left this node: end the sessions that arrived on it, after the drain. */
@@ -398,7 +474,7 @@ public final class TcpBalancer implements HaComponent, StatsSource {
 
     /** A snapshot of the counters and states. */
     public BalancerStats stats() {
-        return StatsSnapshot.of(config, requireBackends().pool(), frontend, bound, transportName());
+        return StatsSnapshot.of(config, requireBackends().pool(), frontend, bound, transportName(), gatedVips);
     }
 
     /**

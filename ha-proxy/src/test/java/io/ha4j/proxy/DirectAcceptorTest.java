@@ -121,7 +121,7 @@ class DirectAcceptorTest {
         DirectAcceptor.LoopLoad sessions = new DirectAcceptor.LoopLoad(loops);
         try {
             for (IoEventLoop l : loops) {
-                DirectAcceptor.serve(l, listener, sessions, "test", log, (on, socket, peer, load) -> {
+                DirectAcceptor.serve(l, listener, DirectAcceptor.gate(listener), sessions, "test", log, (on, socket, peer, load) -> {
                     acceptedOn.add(on);
                     accepted.add(socket);
                     load.ended(on); // sessions that end at once: no loop gets ahead, so none is handed over

@@ -18,6 +18,7 @@ import java.util.List;
  * @param authPass {@code auth_pass}, or null without authentication
  * @param unicastSource {@code unicast_src_ip}, or null for the interface's own address
  * @param vipManager the builder's VIP manager, used when the cluster has none; may be null
+ * @param coordinatedPreemptionVipDelay {@link VrrpInstance.Builder#coordinatedPreemption}; zero when off
  */
 record VrrpConfig(
         String name,
@@ -44,7 +45,8 @@ record VrrpConfig(
         List<Tracking.TrackedInterface> trackedInterfaces,
         VrrpTransport.Factory transportFactory,
         VipManager vipManager,
-        Duration handoverLinger) {
+        Duration handoverLinger,
+        Duration coordinatedPreemptionVipDelay) {
 
     VrrpConfig {
         virtualAddresses = List.copyOf(virtualAddresses);

@@ -847,6 +847,7 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
         private VrrpTransport.Factory transportFactory;
         private VipManager vipManager;
         private Duration handoverLingerOpt;
+        private Duration coordinatedPreemptionOpt;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -1107,6 +1108,34 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
             return this;
         }
 
+        /**
+         * Coordinated preemption, in [10ms, 1s]; off by default. When this router preempts a lower-priority master (and
+         * only then: not when it takes over after Master_Down_Interval with no master heard, after a priority-0 advert,
+         * or at startup with no master heard; "preempts" means its down timer ran out after it heard a lower-priority
+         * master, even if that master has gone quiet since), it becomes master and sends its advert at once, but adds
+         * its VIPs and sends its gratuitous ARP / unsolicited NA burst only {@code vipDelay} later. An ha4j master that hears the advert starts leaving at
+         * once: it keeps answering for the VIPs for its {@link #handoverLinger}, its balancer stops completing new
+         * handshakes on them and finishes what is in flight, and then this router's burst moves the clients. Without it
+         * (keepalived's order) the burst goes out before the advert, and a client whose handshake has just completed
+         * on the old master sends its next segment here and gets a reset (ha-vrrp/README.md, "Planned handover").
+         *
+         * <p>Only for a virtual router whose every router is ha4j, with {@code vipDelay} below the others'
+         * {@code handoverLinger}: keepalived and FRR remove their VIPs as soon as they hear a higher-priority advert,
+         * so with one of them as the old master nobody answers for the VIPs during {@code vipDelay}. No keepalived
+         * equivalent.
+         *
+         * <p>The host is told {@link VrrpState#MASTER} (listeners, {@link #isMaster()}, the leadership SPI) when the
+         * VIPs are added, not at the advert: "am I master?" answers yes only once the VIPs are on the interface. If
+         * mastership is lost during the delay (a higher advert, a fault, a stop, a step-down) the VIPs are never added
+         * and no burst follows; the host saw no MASTER and sees none.
+         */
+        public Builder coordinatedPreemption(Duration vipDelay) {
+            Validation.setOnce("coordinatedPreemption", this.coordinatedPreemptionOpt);
+            this.coordinatedPreemptionOpt = Validation.inRange("coordinatedPreemption", vipDelay, Duration.ofMillis(10),
+                    Duration.ofSeconds(1));
+            return this;
+        }
+
         /** The VIP manager to use when the cluster has none. */
         public Builder vipManager(VipManager manager) {
             Validation.setOnce("vipManager", this.vipManager);
@@ -1203,7 +1232,8 @@ public final class VrrpInstance implements HaComponent, LeaderElection, StatsSou
                     garpMasterRefreshRepeatOpt != null ? garpMasterRefreshRepeatOpt : 1,
                     lowerPrioNoAdvertOpt != null && lowerPrioNoAdvertOpt, trackedChecks, interfaces,
                     transportFactory != null ? transportFactory : RawSocketTransport.factory(), vipManager,
-                    handoverLingerOpt != null ? handoverLingerOpt : DEFAULT_HANDOVER_LINGER);
+                    handoverLingerOpt != null ? handoverLingerOpt : DEFAULT_HANDOVER_LINGER,
+                    coordinatedPreemptionOpt != null ? coordinatedPreemptionOpt : Duration.ZERO);
         }
     }
 }

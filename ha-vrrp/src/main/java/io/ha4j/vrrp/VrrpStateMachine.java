@@ -35,8 +35,12 @@ package io.ha4j.vrrp;
  * {@link VrrpActions#vipsReleased} reports it. While it holds them it sends no advert, so an RFC 5798 peer that got
  * its priority 0 takes over after Skew_Time exactly as before. A new master adds its VIPs and sends its gratuitous
  * ARP / NA burst before its first advert, so whoever hears that advert and releases does so after the segment was
- * told. A sync-group member that follows such a move leaves the same way, each member waiting for its own new
- * master. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move that follows one)
+ * told. With coordinated preemption ({@link VrrpInstance.Builder#coordinatedPreemption}) a router that preempts a
+ * lower-priority master does the reverse: advert first, VIPs and burst {@code vipDelay} later, while the old master
+ * (ha4j, lingering) still answers for them and its balancer refuses new handshakes; the host is told MASTER when the
+ * VIPs are added (until then {@link VrrpActions#stateChanged} is not called, and losing mastership meanwhile reports
+ * no transition out of a MASTER the host never saw). A sync-group member that follows such a move leaves the same
+ * way, each member waiting for its own new master. Losing MASTER without a choice (FAULT, a VIP removed by someone else, a sync-group move that follows one)
  * still releases at once, and a crash is RFC timing: nothing here runs.
  *
  * <p>A little over ha4j's ~600-line guide: RFC 5798 §6.4, keepalived's timer corrections and the handover rules above
@@ -68,6 +72,8 @@ final class VrrpStateMachine {
     private final int garpRefreshRepeat;
     private final boolean lowerPrioNoAdvert;
     private final long handoverLingerNs;
+    /** Coordinated preemption's delay between the advert and the VIPs; 0 when off. */
+    private final long preemptVipDelayNs;
 
     private final byte[] primaryAddress = new byte[16];
     private int primaryAddressLength;
@@ -86,6 +92,14 @@ final class VrrpStateMachine {
     /** When the master last answered a received advert; NONE: not since it became master. */
     private long lastAnswer = NONE;
     private String downReason = "";
+    /** The down timer runs out to preempt a lower-priority master (not because no master was heard). */
+    private boolean preemptingLowerMaster;
+
+    /** Coordinated preemption: MASTER, advertising, VIPs not added yet; they are at {@link #vipAddDeadline}. */
+    private boolean vipsPending;
+    private long vipAddDeadline = NONE;
+    private VrrpState pendingFrom;
+    private String pendingReason;
 
     /** After a planned move: the VIPs are still ours until {@link #releaseDeadline}. */
     private boolean holdingVips;
@@ -113,6 +127,7 @@ final class VrrpStateMachine {
         this.garpRefreshRepeat = config.garpMasterRefreshRepeat();
         this.lowerPrioNoAdvert = config.lowerPrioNoAdvert();
         this.handoverLingerNs = config.handoverLinger().toNanos();
+        this.preemptVipDelayNs = config.coordinatedPreemptionVipDelay().toNanos();
         this.effectivePriority = config.priority();
         this.masterAdverIntervalCs = advertIntervalCs;
     }
@@ -179,8 +194,15 @@ final class VrrpStateMachine {
     /** Fires every due timer. */
     void doWork(long now) {
         if (state == VrrpState.BACKUP && now >= downDeadline) {
-            becomeMaster(now, holdingVips ? "no other router took over within Master_Down_Interval" : downReason);
+            if (preemptingLowerMaster && preemptVipDelayNs > 0 && !holdingVips) {
+                becomeMasterCoordinated(now, downReason);
+            } else {
+                becomeMaster(now, holdingVips ? "no other router took over within Master_Down_Interval" : downReason);
+            }
             return;
+        }
+        if (vipsPending && now >= vipAddDeadline) {
+            addPendingVips(now);
         }
         if (holdingVips && now >= releaseDeadline) {
             if (leaving) {
@@ -213,7 +235,8 @@ final class VrrpStateMachine {
             case BACKUP:
                 return Math.min(downDeadline, release);
             case MASTER:
-                return Math.min(release, Math.min(advertDeadline, Math.min(garpDelayDeadline, garpRefreshDeadline)));
+                return Math.min(Math.min(release, vipAddDeadline),
+                        Math.min(advertDeadline, Math.min(garpDelayDeadline, garpRefreshDeadline)));
             default:
                 return NONE;
         }
@@ -282,7 +305,7 @@ final class VrrpStateMachine {
         if (state != VrrpState.MASTER || stopReason != null) {
             return;
         }
-        if (!member.holdingVips) {
+        if (!member.holdingVips || vipsPending) {
             leaveMasterToBackup(now, masterDownIntervalNs(), reason);
             return;
         }
@@ -308,10 +331,10 @@ final class VrrpStateMachine {
             releaseHeldVips();
             return;
         }
-        VrrpState from = state;
-        if (from == VrrpState.MASTER) {
+        VrrpState from = reportedState();
+        if (state == VrrpState.MASTER) {
             actions.sendAdvert(0);
-            actions.removeVips();
+            removeVipsIfAdded();
         }
         clearTimers();
         state = VrrpState.STOP;
@@ -329,7 +352,10 @@ final class VrrpStateMachine {
         if (state == VrrpState.STOP || stopReason != null) {
             return;
         }
-        if (state == VrrpState.MASTER) {
+        if (state == VrrpState.MASTER && vipsPending) {
+            shutdown(reason, now); // no VIPs added yet: nothing to hand over
+            return;
+        } else if (state == VrrpState.MASTER) {
             actions.sendAdvert(0);
             clearTimers();
             hold(now, masterDownIntervalNs(), false);
@@ -359,7 +385,11 @@ final class VrrpStateMachine {
             return;
         }
         actions.sendAdvert(0);
-        leaveMasterHolding(now, false, reason);
+        if (vipsPending) {
+            leaveMasterToBackup(now, masterDownIntervalNs(), reason); // no VIPs added yet: nothing to hold
+        } else {
+            leaveMasterHolding(now, false, reason);
+        }
     }
 
     /** Ends a step-down's hold: preemption follows the configuration again from the next advert. */
@@ -435,6 +465,7 @@ final class VrrpStateMachine {
             // §6.4.2: the master is stopping; take over after Skew_Time
             downDeadline = now + skewNs(skewPriority());
             downReason = "master sent priority 0";
+            preemptingLowerMaster = false;
             return;
         }
         boolean higherOrEqual = priority >= effectivePriority;
@@ -452,8 +483,10 @@ final class VrrpStateMachine {
             }
             downDeadline = now + masterDownIntervalNs();
             downReason = "no advert for Master_Down_Interval";
+            preemptingLowerMaster = false;
         } else {
             downReason = "preempting a lower-priority master";
+            preemptingLowerMaster = true;
         }
     }
 
@@ -470,15 +503,21 @@ final class VrrpStateMachine {
             if (version == 3) {
                 masterAdverIntervalCs = intervalCs;
             }
-            // preempted: the new master already added its VIPs and announced them, so no priority 0 is needed;
-            // keep ours a moment longer for the packets still on their way here
-            leaveMasterHolding(now, true, priority > ours ? "higher priority advert (" + priority + " > " + ours + ")"
-                    : "equal priority advert from a higher address");
+            String reason = priority > ours ? "higher priority advert (" + priority + " > " + ours + ")"
+                    : "equal priority advert from a higher address";
+            if (vipsPending) {
+                leaveMasterToBackup(now, masterDownIntervalNs(), reason); // our VIPs were never added
+                return;
+            }
+            // preempted: the new master has announced its VIPs already, or (coordinated preemption) will once we have
+            // had its vipDelay to stop taking new clients; no priority 0 is needed, and ours stay a moment longer for
+            // the packets still on their way here
+            leaveMasterHolding(now, true, reason);
         } else if (!lowerPrioNoAdvert) {
             // RFC 9568 / keepalived: answer a lower-priority master at once to force the election, and announce the
             // VIPs again (keepalived's garp_lower_prio_repeat): that master may have announced them, and when it
             // lets go of them neighbours must not be left pointing at it
-            if (answer(priority, now)) {
+            if (answer(priority, now) && !vipsPending) {
                 actions.announce(garpRepeat);
             }
         }
@@ -496,7 +535,9 @@ final class VrrpStateMachine {
     }
 
     private void becomeMaster(long now, String reason) {
-        VrrpState from = state;
+        VrrpState from = reportedState();
+        dropPendingVips();
+        preemptingLowerMaster = false;
         masterAdverIntervalCs = advertIntervalCs;
         preemptDeadline = NONE;
         downDeadline = NONE;
@@ -516,31 +557,90 @@ final class VrrpStateMachine {
         actions.stateChanged(from, VrrpState.MASTER, reason);
     }
 
+    /**
+     * Coordinated preemption: MASTER for the protocol at once (the advert goes out now, so the old master starts
+     * leaving), but the VIPs, the burst and the host's MASTER come {@code vipDelay} later ({@link #addPendingVips}).
+     */
+    private void becomeMasterCoordinated(long now, String reason) {
+        pendingFrom = reportedState();
+        pendingReason = reason;
+        masterAdverIntervalCs = advertIntervalCs;
+        preemptDeadline = NONE;
+        downDeadline = NONE;
+        lastAnswer = NONE;
+        preemptingLowerMaster = false;
+        state = VrrpState.MASTER;
+        vipsPending = true;
+        vipAddDeadline = now + preemptVipDelayNs;
+        actions.sendAdvert(effectivePriority);
+        advertDeadline = now + advertIntervalNs();
+    }
+
+    private void addPendingVips(long now) {
+        VrrpState from = pendingFrom;
+        String reason = pendingReason;
+        dropPendingVips();
+        actions.addVips();
+        actions.announce(garpRepeat);
+        garpDelayDeadline = garpDelayNs > 0 ? now + garpDelayNs : NONE;
+        garpRefreshDeadline = garpRefreshNs > 0 ? now + garpRefreshNs : NONE;
+        actions.stateChanged(from, VrrpState.MASTER, reason + ", VIPs added after the coordinated-preemption delay");
+    }
+
+    private void dropPendingVips() {
+        vipsPending = false;
+        vipAddDeadline = NONE;
+        pendingFrom = null;
+        pendingReason = null;
+    }
+
+    /** The state the host was last told of: during coordinated preemption's delay, the one before MASTER. */
+    private VrrpState reportedState() {
+        return vipsPending ? pendingFrom : state;
+    }
+
+    /** Removes the VIPs on leaving MASTER, unless coordinated preemption's delay had not added them yet. */
+    private void removeVipsIfAdded() {
+        if (vipsPending) {
+            dropPendingVips();
+        } else {
+            actions.removeVips();
+        }
+    }
+
     private void leaveMasterToBackup(long now, long downIn, String reason) {
-        actions.removeVips();
-        enterBackup(now, downIn, reason);
+        VrrpState from = reportedState();
+        removeVipsIfAdded();
+        enterBackup(from, now, downIn, reason);
     }
 
     private void enterBackup(long now, long downIn, String reason) {
-        VrrpState from = state;
+        enterBackup(state, now, downIn, reason);
+    }
+
+    /** {@code from}: the state the host was last told of; no transition is reported when it is BACKUP already. */
+    private void enterBackup(VrrpState from, long now, long downIn, String reason) {
         clearTimers();
         state = VrrpState.BACKUP;
         downDeadline = now + downIn;
         downReason = "no advert for Master_Down_Interval";
-        actions.stateChanged(from, VrrpState.BACKUP, reason);
+        preemptingLowerMaster = false;
+        if (from != VrrpState.BACKUP) {
+            actions.stateChanged(from, VrrpState.BACKUP, reason);
+        }
     }
 
     private void enterFault(long now, String reason) {
         if (holdingVips) {
             releaseHeldVips(); // a fault cuts a planned move short
         }
-        VrrpState from = state;
-        if (from == VrrpState.FAULT || from == VrrpState.STOP) {
+        if (state == VrrpState.FAULT || state == VrrpState.STOP) {
             return;
         }
-        if (from == VrrpState.MASTER) {
+        VrrpState from = reportedState();
+        if (state == VrrpState.MASTER) {
             actions.sendAdvert(0);
-            actions.removeVips();
+            removeVipsIfAdded();
         }
         clearTimers();
         state = VrrpState.FAULT;
@@ -563,6 +663,7 @@ final class VrrpStateMachine {
         garpDelayDeadline = NONE;
         garpRefreshDeadline = NONE;
         preemptDeadline = NONE;
+        vipAddDeadline = NONE;
     }
 
     /** Unsigned comparison of {@code source} with our primary address. */

@@ -39,7 +39,12 @@ import java.util.regex.Pattern;
 final class ClientLoad implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 8;
-    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(300);
+    /**
+     * Just over the kernel's first SYN retransmission (1 s), as a real client waits longer still (client-go: 30 s): a
+     * node handing the VIP over drops new SYNs unanswered so that they are retried on the new master, and a client
+     * that gave up before the retry would count that as a failure. A crashed master's outage still fails requests.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1500);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     static final Duration WATCH_IDLE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration WATCH_RETRY = Duration.ofMillis(200);

@@ -53,6 +53,14 @@ final class ControlPlaneNode implements AutoCloseable {
      * waits 5 s before being redispatched, until the health check marks the node down.
      */
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * Coordinated preemption's delay ({@link VrrpInstance.Builder#coordinatedPreemption}): a node that takes the VIP
+     * back advertises first and adds the VIP this much later. Every router of the demo is ha4j, as that option needs;
+     * meanwhile the old master's balancer drops new SYNs on the VIP and finishes requests in flight (a request on a
+     * new connection takes a few milliseconds here), and its clients' next SYN goes to the new master. Below the
+     * default {@code handoverLinger} (300 ms), so the old master still answers for the VIP until the burst.
+     */
+    static final Duration COORDINATED_PREEMPTION = Duration.ofMillis(100);
     /** How long a stopping balancer lets established connections (watches) finish before closing them. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
@@ -155,6 +163,7 @@ final class ControlPlaneNode implements AutoCloseable {
                 .advertInterval(spec.advertInterval())
                 .virtualAddress(spec.vip())
                 .preempt(spec.preempt())
+                .coordinatedPreemption(COORDINATED_PREEMPTION)
                 .initialState(spec.stateMaster() ? VrrpState.MASTER : VrrpState.BACKUP)
                 .trackCheck(canServe, 0)
                 .transport(transport);
