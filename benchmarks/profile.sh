@@ -6,8 +6,9 @@
 #
 # Starts nginx (1 KiB file) and an iperf3 server on 127.0.0.1, HAProxy (nbthread $THREADS) and
 # io.ha4j.benchmarks.BalancerMain ($THREADS event loops) in front of them, configured as side-by-side.sh does.
-# For each load (close = wrk 'Connection: close' 1 KiB, $CONNS connections; bulk = one iperf3 stream) and each
-# proxy it prints the proxy's CPU time (utime+stime from /proc) per connection or per MiB, and with
+# For each load (close = wrk 'Connection: close' 1 KiB, $CONNS connections; keepalive = wrk keep-alive 1 KiB,
+# $KEEPALIVE_CONNS connections; bulk = one iperf3 stream) and each proxy it prints the proxy's CPU time
+# (utime+stime from /proc) per connection, request or MiB, and with
 #   cpu / alloc   an async-profiler profile of the ha4j JVM during the load, summarised by area (collapsed stacks
 #                 kept in $OUT), attached with jcmd JVMTI.agent_load after the warm-up;
 #   strace        `strace -c -f` of each proxy during the load, syscalls per connection or per MiB.
@@ -20,6 +21,7 @@ JAR="${JAR:-$HERE/target/benchmarks.jar}"
 AP="${AP:-/tmp/ap/linux-x64/libasyncProfiler.so}"
 THREADS="${THREADS:-1}"
 CONNS="${CONNS:-32}"
+KEEPALIVE_CONNS="${KEEPALIVE_CONNS:-64}"   # the keepalive load, as side-by-side.sh's wrk-small
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-5}"
 PROFILES="${PROFILES:-cpu alloc strace}"
@@ -108,12 +110,15 @@ load() {
     close)
       out="$(wrk -t "$THREADS" -c "$CONNS" -d "${3}s" --timeout 5s -H 'Connection: close' "http://127.0.0.1:$(port "$2" $HTTP)/1k")"
       awk '/requests in/ {print $1}' <<< "$out" ;;
+    keepalive)
+      out="$(wrk -t "$THREADS" -c "$KEEPALIVE_CONNS" -d "${3}s" --timeout 5s "http://127.0.0.1:$(port "$2" $HTTP)/1k")"
+      awk '/requests in/ {print $1}' <<< "$out" ;;
     bulk)
       out="$(iperf3 -c 127.0.0.1 -p "$(port "$2" $IPERF)" -t "$3" -J)"
       python3 -c "import json,sys; e=json.load(sys.stdin)[\"end\"]; print(round(e.get(\"sum_received\", e.get(\"sum\", {})).get(\"bytes\", 0)/1048576, 1))" <<< "$out" ;;
   esac
 }
-unit() { [[ "$1" == close ]] && echo connection || echo MiB; }
+unit() { case "$1" in close) echo connection ;; keepalive) echo request ;; *) echo MiB ;; esac; }
 
 summarise_collapsed() { # FILE: share of samples by thread, and by area on the event loop threads
   python3 - "$1" <<'PY'
