@@ -102,6 +102,8 @@ wait_port "$(port haproxy $HTTP)"; wait_port "$(port haproxy $IPERF)"
 
 cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
 TICK=$(getconf CLK_TCK)
+# busy ticks of the whole machine (load generator, backends, proxy, softirq): what the proxy makes the others spend
+machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
 # load LOAD PROXY SECONDS -> prints "units" done (connections or MiB)
 load() {
@@ -162,9 +164,10 @@ echo "profile: threads=$THREADS conns=$CONNS duration=${DURATION}s warmup=${WARM
 for l in $LOADS; do
   for p in $PROXIES; do
     load "$l" "$p" "$WARMUP" > /dev/null
-    read -r u0 s0 <<< "$(cpu_ticks "${PID_OF[$p]}")"; n=$(load "$l" "$p" "$DURATION"); read -r u1 s1 <<< "$(cpu_ticks "${PID_OF[$p]}")"
-    awk -v n="$n" -v us=$((u1 - u0)) -v sy=$((s1 - s0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
-      'BEGIN { t = us + sy; printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (user %.1f + kernel %.1f) (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, us/hz*1e6/n, sy/hz*1e6/n, la }'
+    m0="$(machine_busy)"; read -r u0 s0 <<< "$(cpu_ticks "${PID_OF[$p]}")"; n=$(load "$l" "$p" "$DURATION")
+    read -r u1 s1 <<< "$(cpu_ticks "${PID_OF[$p]}")"; m1="$(machine_busy)"
+    awk -v n="$n" -v us=$((u1 - u0)) -v sy=$((s1 - s0)) -v all=$((m1 - m0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { t = us + sy; printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (user %.1f + kernel %.1f); whole machine %.1f us per %s (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, us/hz*1e6/n, sy/hz*1e6/n, all/hz*1e6/n, u, la }'
     for prof in $PROFILES; do
       case "$prof" in
         cpu|alloc)
