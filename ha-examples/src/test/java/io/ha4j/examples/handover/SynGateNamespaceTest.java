@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ha4j.core.ComponentContext;
-import io.ha4j.core.HealthCheck;
-import io.ha4j.core.Scheduler;
-import io.ha4j.core.SystemScheduler;
 import io.ha4j.core.VirtualAddress;
 import io.ha4j.core.testkit.Await;
 import io.ha4j.netlink.LinuxVipManager;
 import io.ha4j.netlink.testing.TestNetwork;
-import io.ha4j.proxy.Backend;
 import io.ha4j.proxy.TcpBalancer;
 import io.ha4j.proxy.Transport;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -57,65 +51,43 @@ class SynGateNamespaceTest {
             InetSocketAddress onVip = new InetSocketAddress(vip.address(), PORT);
             InetSocketAddress onSecond = new InetSocketAddress(second.address(), PORT);
             InetSocketAddress onNode = new InetSocketAddress(srv.ipv4(), PORT);
-            try (LinuxVipManager vips = srv.run(LinuxVipManager::open);
-                 ServerSocket backend = srv.run(() -> new ServerSocket(0, 16, InetAddress.getLoopbackAddress()));
-                 SystemScheduler scheduler = srv.run(() -> Scheduler.newSingleThread("syn-gate-ns"));
-                 ComponentContext context = ComponentContext.builder().clusterName("syng").scheduler(scheduler)
-                         .blockingExecutor(ComponentContext.newBlockingExecutor("syn-gate-ns")).vipManager(vips).build()) {
-                srv.run(() -> {
-                    vips.add(vip);
-                    vips.add(second);
-                    return null;
-                });
-                Thread echo = new Thread(() -> echo(backend), "echo");
-                echo.setDaemon(true);
-                echo.start();
-                TcpBalancer balancer = TcpBalancer.builder("gate").bind("0.0.0.0", PORT).ioThreads(1)
-                        .transport(Transport.EPOLL).drainTimeout(Duration.ZERO).vipLeaveDrain(Duration.ofSeconds(10))
-                        .backend(Backend.of("b", "127.0.0.1", backend.getLocalPort()))
-                        .healthCheck(b -> HealthCheck.tcp(b.address())).build();
-                srv.run(() -> {
-                    balancer.start(context);
-                    return null;
-                });
-                try {
-                    assertTrue(Await.holdsWithin(Duration.ofSeconds(20), () -> balancer.stats().backendsUp() == 1), "backend up");
-                    try (Socket established = connect(cl, onVip, 5_000)) {
-                        assertEchoes(established, "before");
+            try (NamespaceBalancer gate = NamespaceBalancer.start(srv, "gate", b -> b.bind("0.0.0.0", PORT).ioThreads(1)
+                    .transport(Transport.EPOLL).drainTimeout(Duration.ZERO).vipLeaveDrain(Duration.ofSeconds(10)), vip, second)) {
+                LinuxVipManager vips = gate.vips;
+                TcpBalancer balancer = gate.balancer;
+                try (Socket established = connect(cl, onVip, 5_000)) {
+                    assertEchoes(established, "before");
 
-                        vips.releasing(vip); // VRRP heard the new master: the VIP leaves after its linger
-                        assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
-                                () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "gated");
-                        assertDropped(cl, onVip);
-                        try (Socket other = connect(cl, onNode, 5_000)) {
-                            assertEchoes(other, "the node's own address on the same wildcard listener");
-                        }
-                        assertEchoes(established, "established on the VIP, draining");
-
-                        vips.releasing(second);
-                        assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
-                                () -> balancer.handshakesDroppedFor().size() == 2), "both gated");
-                        assertDropped(cl, onVip);
-                        assertDropped(cl, onSecond);
-
-                        vips.add(second); // the second move called off: mastership taken back
-                        assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
-                                () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "second lifted");
-                        try (Socket back = connect(cl, onSecond, 5_000)) {
-                            assertEchoes(back, "the second VIP, its move called off");
-                        }
-                        assertDropped(cl, onVip);
-                        assertEchoes(established, "still relaying");
+                    vips.releasing(vip); // VRRP heard the new master: the VIP leaves after its linger
+                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
+                            () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "gated");
+                    assertDropped(cl, onVip);
+                    try (Socket other = connect(cl, onNode, 5_000)) {
+                        assertEchoes(other, "the node's own address on the same wildcard listener");
                     }
-                    vips.remove(vip); // the handover is over; the VIP comes back later
-                    vips.add(vip);
-                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10), () -> balancer.handshakesDroppedFor().isEmpty()),
-                            "lifted");
-                    try (Socket after = connect(cl, onVip, 5_000)) {
-                        assertEchoes(after, "a new client of the VIP after the gate was lifted");
+                    assertEchoes(established, "established on the VIP, draining");
+
+                    vips.releasing(second);
+                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
+                            () -> balancer.handshakesDroppedFor().size() == 2), "both gated");
+                    assertDropped(cl, onVip);
+                    assertDropped(cl, onSecond);
+
+                    vips.add(second); // the second move called off: mastership taken back
+                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
+                            () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "second lifted");
+                    try (Socket back = connect(cl, onSecond, 5_000)) {
+                        assertEchoes(back, "the second VIP, its move called off");
                     }
-                } finally {
-                    balancer.close();
+                    assertDropped(cl, onVip);
+                    assertEchoes(established, "still relaying");
+                }
+                vips.remove(vip); // the handover is over; the VIP comes back later
+                vips.add(vip);
+                assertTrue(Await.holdsWithin(Duration.ofSeconds(10), () -> balancer.handshakesDroppedFor().isEmpty()),
+                        "lifted");
+                try (Socket after = connect(cl, onVip, 5_000)) {
+                    assertEchoes(after, "a new client of the VIP after the gate was lifted");
                 }
             }
         }
@@ -133,56 +105,35 @@ class SynGateNamespaceTest {
             TestNetwork.Node cl = network.addNode("cl");
             VirtualAddress vip = VirtualAddress.parse("fe80::198:18:0:100/64", TestNetwork.NODE_INTERFACE);
             InetAddress node6 = srv.ipv6LinkLocal(); // before the VIP, another link-local address, is added
-            try (LinuxVipManager vips = srv.run(LinuxVipManager::open);
-                 ServerSocket backend = srv.run(() -> new ServerSocket(0, 16, InetAddress.getLoopbackAddress()));
-                 SystemScheduler scheduler = srv.run(() -> Scheduler.newSingleThread("syn-gate-ns6"));
-                 ComponentContext context = ComponentContext.builder().clusterName("syn6").scheduler(scheduler)
-                         .blockingExecutor(ComponentContext.newBlockingExecutor("syn-gate-ns6")).vipManager(vips).build()) {
-                srv.run(() -> {
-                    vips.add(vip);
-                    return null;
-                });
-                Thread echo = new Thread(() -> echo(backend), "echo");
-                echo.setDaemon(true);
-                echo.start();
-                TcpBalancer balancer = TcpBalancer.builder("gate6").bind("::", PORT).ioThreads(1)
-                        .transport(Transport.EPOLL).drainTimeout(Duration.ZERO).vipLeaveDrain(Duration.ofSeconds(10))
-                        .backend(Backend.of("b", "127.0.0.1", backend.getLocalPort()))
-                        .healthCheck(b -> HealthCheck.tcp(b.address())).build();
-                srv.run(() -> {
-                    balancer.start(context);
-                    return null;
-                });
-                try {
-                    assertTrue(Await.holdsWithin(Duration.ofSeconds(20), () -> balancer.stats().backendsUp() == 1), "backend up");
-                    // link-local: the client names its own eth0 as the scope
-                    int scope = Integer.parseInt(cl.exec("cat", "/sys/class/net/" + TestNetwork.NODE_INTERFACE + "/ifindex")
-                            .orThrow().trim());
-                    InetSocketAddress onVip = new InetSocketAddress(
-                            Inet6Address.getByAddress(null, vip.address().getAddress(), scope), PORT);
-                    InetSocketAddress onNode6 = new InetSocketAddress(
-                            Inet6Address.getByAddress(null, node6.getAddress(), scope), PORT);
-                    try (Socket before = connect(cl, onVip, 5_000)) {
-                        assertEchoes(before, "IPv6 VIP before");
-                    }
-                    vips.releasing(vip);
-                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
-                            () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "gated");
-                    assertDropped(cl, onVip);
-                    try (Socket other = connect(cl, onNode6, 5_000)) {
-                        assertEchoes(other, "the node's own IPv6 address");
-                    }
-                    try (Socket v4 = connect(cl, new InetSocketAddress(srv.ipv4(), PORT), 5_000)) {
-                        assertEchoes(v4, "IPv4 through the dual-stack listener");
-                    }
-                    vips.add(vip);
-                    assertTrue(Await.holdsWithin(Duration.ofSeconds(10), () -> balancer.handshakesDroppedFor().isEmpty()),
-                            "lifted");
-                    try (Socket after = connect(cl, onVip, 5_000)) {
-                        assertEchoes(after, "IPv6 VIP after");
-                    }
-                } finally {
-                    balancer.close();
+            try (NamespaceBalancer gate = NamespaceBalancer.start(srv, "gate6", b -> b.bind("::", PORT).ioThreads(1)
+                    .transport(Transport.EPOLL).drainTimeout(Duration.ZERO).vipLeaveDrain(Duration.ofSeconds(10)), vip)) {
+                LinuxVipManager vips = gate.vips;
+                TcpBalancer balancer = gate.balancer;
+                // link-local: the client names its own eth0 as the scope
+                int scope = Integer.parseInt(cl.exec("cat", "/sys/class/net/" + TestNetwork.NODE_INTERFACE + "/ifindex")
+                        .orThrow().trim());
+                InetSocketAddress onVip = new InetSocketAddress(
+                        Inet6Address.getByAddress(null, vip.address().getAddress(), scope), PORT);
+                InetSocketAddress onNode6 = new InetSocketAddress(
+                        Inet6Address.getByAddress(null, node6.getAddress(), scope), PORT);
+                try (Socket before = connect(cl, onVip, 5_000)) {
+                    assertEchoes(before, "IPv6 VIP before");
+                }
+                vips.releasing(vip);
+                assertTrue(Await.holdsWithin(Duration.ofSeconds(10),
+                        () -> balancer.handshakesDroppedFor().equals(Set.of(vip.address()))), "gated");
+                assertDropped(cl, onVip);
+                try (Socket other = connect(cl, onNode6, 5_000)) {
+                    assertEchoes(other, "the node's own IPv6 address");
+                }
+                try (Socket v4 = connect(cl, new InetSocketAddress(srv.ipv4(), PORT), 5_000)) {
+                    assertEchoes(v4, "IPv4 through the dual-stack listener");
+                }
+                vips.add(vip);
+                assertTrue(Await.holdsWithin(Duration.ofSeconds(10), () -> balancer.handshakesDroppedFor().isEmpty()),
+                        "lifted");
+                try (Socket after = connect(cl, onVip, 5_000)) {
+                    assertEchoes(after, "IPv6 VIP after");
                 }
             }
         }
@@ -212,25 +163,5 @@ class SynGateNamespaceTest {
         byte[] hello = what.getBytes(StandardCharsets.US_ASCII);
         s.getOutputStream().write(hello);
         assertArrayEquals(hello, s.getInputStream().readNBytes(hello.length), what);
-    }
-
-    /** Echoes every connection (health checks and the relay) until the server socket closes. */
-    private static void echo(ServerSocket server) {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread t = new Thread(() -> {
-                    try (s) {
-                        s.getInputStream().transferTo(s.getOutputStream());
-                    } catch (IOException e) {
-                        // the peer closed or reset: this connection is over
-                    }
-                }, "echo-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return; // closed at the end of the test
-            }
-        }
     }
 }
