@@ -537,24 +537,34 @@ final class VrrpStateMachine {
     private void becomeMaster(long now, String reason) {
         VrrpState from = reportedState();
         dropPendingVips();
-        preemptingLowerMaster = false;
-        masterAdverIntervalCs = advertIntervalCs;
-        preemptDeadline = NONE;
-        downDeadline = NONE;
-        lastAnswer = NONE;
+        startMasterTimers();
         holdingVips = false;
         leaving = false;
         releaseDeadline = NONE;
         newMasterHeard = false;
         // make-before-break: the segment learns the VIPs are here before the old master hears the advert and lets go
         state = VrrpState.MASTER;
-        actions.addVips();
-        actions.announce(garpRepeat);
+        addAndAnnounceVips(now);
         actions.sendAdvert(effectivePriority);
         advertDeadline = now + advertIntervalNs();
+        actions.stateChanged(from, VrrpState.MASTER, reason);
+    }
+
+    /** What a new master starts from, whether its VIPs come now or after coordinated preemption's delay. */
+    private void startMasterTimers() {
+        preemptingLowerMaster = false;
+        masterAdverIntervalCs = advertIntervalCs;
+        preemptDeadline = NONE;
+        downDeadline = NONE;
+        lastAnswer = NONE;
+    }
+
+    /** Adds the VIPs, sends the gratuitous ARP / NA burst and starts the later bursts' timers. */
+    private void addAndAnnounceVips(long now) {
+        actions.addVips();
+        actions.announce(garpRepeat);
         garpDelayDeadline = garpDelayNs > 0 ? now + garpDelayNs : NONE;
         garpRefreshDeadline = garpRefreshNs > 0 ? now + garpRefreshNs : NONE;
-        actions.stateChanged(from, VrrpState.MASTER, reason);
     }
 
     /**
@@ -564,11 +574,7 @@ final class VrrpStateMachine {
     private void becomeMasterCoordinated(long now, String reason) {
         pendingFrom = reportedState();
         pendingReason = reason;
-        masterAdverIntervalCs = advertIntervalCs;
-        preemptDeadline = NONE;
-        downDeadline = NONE;
-        lastAnswer = NONE;
-        preemptingLowerMaster = false;
+        startMasterTimers();
         state = VrrpState.MASTER;
         vipsPending = true;
         vipAddDeadline = now + preemptVipDelayNs;
@@ -580,10 +586,7 @@ final class VrrpStateMachine {
         VrrpState from = pendingFrom;
         String reason = pendingReason;
         dropPendingVips();
-        actions.addVips();
-        actions.announce(garpRepeat);
-        garpDelayDeadline = garpDelayNs > 0 ? now + garpDelayNs : NONE;
-        garpRefreshDeadline = garpRefreshNs > 0 ? now + garpRefreshNs : NONE;
+        addAndAnnounceVips(now);
         actions.stateChanged(from, VrrpState.MASTER, reason + ", VIPs added after the coordinated-preemption delay");
     }
 
