@@ -81,32 +81,6 @@ class InMemoryVipManagerTest {
     }
 
     @Test
-    void ourOwnAddsAndRemovalsAreToldApartFromExternalRemoval() {
-        List<String> events = new CopyOnWriteArrayList<>();
-        vips.addListener(new VipListener() {
-            @Override
-            public void onAddressRemoved(VirtualAddress address) {
-                events.add("removed " + address.cidr());
-            }
-
-            @Override
-            public void onAddressAdded(VirtualAddress address) {
-                events.add("added " + address.cidr());
-            }
-
-            @Override
-            public void onAddressReleased(VirtualAddress address) {
-                events.add("released " + address.cidr());
-            }
-        }, Runnable::run);
-        vips.add(a);
-        vips.add(a);
-        vips.remove(a);
-        assertEquals(List.of("added " + a.cidr(), "added " + a.cidr(), "released " + a.cidr()), events,
-                "an add of an address already there is told too: a release announced before is off");
-    }
-
-    @Test
     void aThrowingListenerDoesNotStopOthers() {
         List<VirtualAddress> removed = new ArrayList<>();
         vips.addListener(x -> {
