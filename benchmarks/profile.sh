@@ -3,12 +3,15 @@
 #
 #   benchmarks/profile.sh                         # PROFILES="cpu alloc strace" LOADS="close bulk"
 #   AP=/tmp/ap/linux-x64/libasyncProfiler.so PROFILES=cpu LOADS=close benchmarks/profile.sh
+#   PROFILES=none LOADS=keepalive benchmarks/profile.sh  # only the counters below, no profiler or strace
 #
 # Starts nginx (1 KiB file) and an iperf3 server on 127.0.0.1, HAProxy (nbthread $THREADS) and
 # io.ha4j.benchmarks.BalancerMain ($THREADS event loops) in front of them, configured as side-by-side.sh does.
 # For each load (close = wrk 'Connection: close' 1 KiB, $CONNS connections; keepalive = wrk keep-alive 1 KiB,
 # $KEEPALIVE_CONNS connections; bulk = one iperf3 stream) and each proxy it prints the proxy's CPU time
-# (utime+stime from /proc) per connection, request or MiB, and with
+# (utime+stime from /proc) per connection, request or MiB, the whole machine's busy time per unit, context switches
+# per unit (the proxy's threads woken from a wait or preempted, and the machine's), TCP segments sent per unit on
+# the whole machine (nstat: every hop, client, proxy and backend), and with
 #   cpu / alloc   an async-profiler profile of the ha4j JVM during the load, summarised by area (collapsed stacks
 #                 kept in $OUT), attached with jcmd JVMTI.agent_load after the warm-up;
 #   strace        `strace -c -f` of each proxy during the load, syscalls per connection or per MiB.
@@ -104,6 +107,11 @@ cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
 TICK=$(getconf CLK_TCK)
 # busy ticks of the whole machine (load generator, backends, proxy, softirq): what the proxy makes the others spend
 machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# context switches: the proxy's threads (voluntary = it slept in epoll_wait and was woken) and the whole machine's
+proxy_switches() { cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v, n}'; }
+machine_switches() { awk '/^ctxt/ {print $2}' /proc/stat; }
+# TCP segments sent on the whole machine (all hops: client, proxy, backend), and how many of them carried no data
+tcp_segments() { nstat -az TcpOutSegs TcpExtTCPPureAcks TcpExtDelayedACKs | awk '$1 == "TcpOutSegs" {o = $2} $1 == "TcpExtTCPPureAcks" {a = $2} $1 == "TcpExtDelayedACKs" {d = $2} END {print o, a, d}'; }
 
 # load LOAD PROXY SECONDS -> prints "units" done (connections or MiB)
 load() {
@@ -164,10 +172,17 @@ echo "profile: threads=$THREADS conns=$CONNS duration=${DURATION}s warmup=${WARM
 for l in $LOADS; do
   for p in $PROXIES; do
     load "$l" "$p" "$WARMUP" > /dev/null
-    m0="$(machine_busy)"; read -r u0 s0 <<< "$(cpu_ticks "${PID_OF[$p]}")"; n=$(load "$l" "$p" "$DURATION")
-    read -r u1 s1 <<< "$(cpu_ticks "${PID_OF[$p]}")"; m1="$(machine_busy)"
+    m0="$(machine_busy)"; c0="$(machine_switches)"; read -r v0 i0 <<< "$(proxy_switches "${PID_OF[$p]}")"
+    read -r o0 a0 d0 <<< "$(tcp_segments)"
+    read -r u0 s0 <<< "$(cpu_ticks "${PID_OF[$p]}")"; n=$(load "$l" "$p" "$DURATION")
+    read -r u1 s1 <<< "$(cpu_ticks "${PID_OF[$p]}")"; m1="$(machine_busy)"; c1="$(machine_switches)"
+    read -r v1 i1 <<< "$(proxy_switches "${PID_OF[$p]}")"; read -r o1 a1 d1 <<< "$(tcp_segments)"
     awk -v n="$n" -v us=$((u1 - u0)) -v sy=$((s1 - s0)) -v all=$((m1 - m0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
       'BEGIN { t = us + sy; printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (user %.1f + kernel %.1f); whole machine %.1f us per %s (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, us/hz*1e6/n, sy/hz*1e6/n, all/hz*1e6/n, u, la }'
+    awk -v n="$n" -v v=$((v1 - v0)) -v i=$((i1 - i0)) -v c=$((c1 - c0)) -v u="$(unit "$l")" \
+      'BEGIN { printf "  context switches per %s: proxy %.2f woken + %.2f preempted; whole machine %.2f\n", u, v/n, i/n, c/n }'
+    awk -v n="$n" -v o=$((o1 - o0)) -v a=$((a1 - a0)) -v d=$((d1 - d0)) -v u="$(unit "$l")" \
+      'BEGIN { printf "  TCP segments sent per %s (whole machine): %.2f, of which pure ACKs %.2f; delayed ACKs %.3f\n", u, o/n, a/n, d/n }'
     for prof in $PROFILES; do
       case "$prof" in
         cpu|alloc)

@@ -15,7 +15,9 @@
 #   iperf3     one bulk TCP stream, client -> server                                -> Gbit/s
 #   sockperf   ping-pong 64 B, one-way latency (sockperf's default: RTT/2)           -> p50, p99 in us
 # Prints every run, then the median and spread (min..max) per line and the ratio ha4j / HAProxy of medians
-# (throughput: higher is better; latency: lower is better, plus the latency added over direct).
+# (throughput: higher is better; latency: lower is better, plus the latency added over direct). After each run it
+# prints the CPU steal during it (time the hypervisor gave other guests; the summary's steal_% row): on a shared VM
+# a pair of runs with unequal steal is not a comparison of the proxies.
 #
 # Installs nothing. Needs: haproxy nginx wrk iperf3 sockperf (Debian packages), java 17, and
 # benchmarks/target/benchmarks.jar (mvn -q -o install -pl benchmarks). Everything it starts is killed on exit.
@@ -251,6 +253,11 @@ run_sockperf() { # run_sockperf TARGET DURATION RECORD
   printf '  %-9s %-8s one-way latency p50 %s us  p99 %s us\n' sockperf "$target" "$p50" "$p99"
 }
 
+# CPU time the hypervisor gave to other guests (steal), in % of this machine's CPU time, between two readings: on a
+# shared VM a run with more steal than its pair is not comparable to it
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
+steal_percent() { awk -v s="$1" -v t="$2" 'BEGIN { printf "%.1f", (t > 0 ? 100 * s / t : 0) }'; }
+
 run_one() { # run_one TEST TARGET DURATION RECORD
   case "$1" in
     wrk-*) run_wrk "$@" ;;
@@ -272,7 +279,12 @@ for test in $TESTS; do
   fi
   for ((rep = 1; rep <= REPEATS; rep++)); do
     for target in $TARGETS; do
+      read -r steal0 ticks0 <<< "$(cpu_ticks)"
       run_one "$test" "$target" "$DURATION" 1
+      read -r steal1 ticks1 <<< "$(cpu_ticks)"
+      steal="$(steal_percent $((steal1 - steal0)) $((ticks1 - ticks0)))"
+      echo "$test steal_% $target $steal" >> "$RESULTS"
+      printf '  %-9s %-8s cpu steal %s %%\n' "$test" "$target" "$steal"
     done
   done
 done
@@ -303,7 +315,7 @@ summarise() { # reads "TEST METRIC TARGET VALUE" lines
           m = median(a, cnt); med[tg[t]] = m
           line = line sprintf(" %-32s", sprintf("%.2f [%.2f..%.2f]", m, lo, hi))
         }
-        ratio = ("haproxy" in med && "ha4j" in med && med["haproxy"] > 0) ? sprintf("%.2f", med["ha4j"] / med["haproxy"]) : "-"
+        ratio = ("haproxy" in med && "ha4j" in med && med["haproxy"] > 0 && parts[2] != "steal_%") ? sprintf("%.2f", med["ha4j"] / med["haproxy"]) : "-"
         added = ""
         if (parts[2] ~ /^p[0-9]+_/ && ("direct" in med)) {
           added = "  added over direct:"
