@@ -13,7 +13,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -39,11 +38,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Each socket is added to epoll once, edge-triggered, for input, output and peer half-close; its interest
  *       never changes, so a connection costs one {@code epoll_ctl} per socket and none to pause or resume.
  *       Closing the socket removes it from the set.</li>
- *   <li>Reads go into one 64 KiB buffer per event loop and are written to the other socket at once. Only what the
- *       other socket does not take is copied into a buffer of this session for that direction; reading from the
- *       source stops until the output event says that buffer is written. Memory per direction is bounded by one
- *       read, whatever the peers do. A read shorter than the buffer means the socket is drained (the next data
- *       makes a new edge), unless the peer's half-close came with the event, which is read to the end.</li>
+ *   <li>Reads of up to 64 KiB go into one buffer per event loop ({@link EndOfTurnWrites}). A read shorter than that
+ *       means the socket is drained (the next data makes a new edge), unless the peer's half-close came with the
+ *       event, which is read to the end. Such a message is written to the other socket at the end of the loop's
+ *       turn, after every ready socket was read, as HAProxy does; a full read, part of a stream, is written at once.
+ *       Only what the other socket does not take is copied into a buffer of this session for that direction;
+ *       reading from the source stops until the output event says that buffer is written. Memory per direction is
+ *       bounded by one read, whatever the peers do.</li>
  *   <li>At most {@value #READS_PER_TURN} reads per socket per turn of the loop; a stream with more to read comes
  *       back at the end of the turn, so one bulk transfer cannot starve the others.</li>
  *   <li>The client is not read until the backend is connected; what it sent meanwhile waits in its socket.</li>
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
 final class DirectSession extends AbstractSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectSession.class);
-    static final int READ_BUFFER_SIZE = 64 * 1024;
+    static final int READ_BUFFER_SIZE = EndOfTurnWrites.READ_SIZE;
     static final int READS_PER_TURN = 16;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_KEEPIDLE = 4;
@@ -71,12 +72,6 @@ final class DirectSession extends AbstractSession {
     private static final int EPOLLHUP = 0x10;
     private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EpollIoOps.EPOLLET.value());
 
-    private static final FastThreadLocal<ByteBuffer> READ_BUFFER = new FastThreadLocal<>() {
-        @Override
-        protected ByteBuffer initialValue() {
-            return ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-        }
-    };
 
     private final Side client;
     /** The client's address, kept only when the balance or the log needs it. */
@@ -256,11 +251,12 @@ final class DirectSession extends AbstractSession {
         if (to == null || from.inputShut) {
             return;
         }
-        if (to.pending != null) {
+        if (to.pending != null || to.held) {
             from.readSuspended = true; // resumed when to's buffer is written
             return;
         }
-        ByteBuffer buffer = READ_BUFFER.get();
+        EndOfTurnWrites writes = EndOfTurnWrites.current();
+        ByteBuffer buffer = writes.buffer;
         long batch = 0;
         boolean more = false;
         boolean eof = false;
@@ -270,7 +266,8 @@ final class DirectSession extends AbstractSession {
                     more = true;
                     break;
                 }
-                int n = from.socket.recv(buffer, 0, READ_BUFFER_SIZE);
+                int at = writes.readOffset();
+                int n = from.socket.recv(buffer, at, at + READ_BUFFER_SIZE);
                 if (n == 0) {
                     break; // EAGAIN
                 }
@@ -279,7 +276,12 @@ final class DirectSession extends AbstractSession {
                     break;
                 }
                 batch += n;
-                if (!write(to, buffer, n)) {
+                if (reads == 0 && n < READ_BUFFER_SIZE && !toEnd && writes.canHold(at, n)) {
+                    to.held = true; // a message: written with the others at the end of the turn
+                    writes.hold(loop, to, at, n);
+                    break;
+                }
+                if (!write(to, buffer, at, n)) {
                     from.readSuspended = true;
                     break;
                 }
@@ -304,26 +306,39 @@ final class DirectSession extends AbstractSession {
     }
 
     /**
-     * Writes {@code n} bytes of {@code buffer} to {@code to}; what it does not take is kept in {@code to.pending}.
-     * Returns whether everything was written.
+     * Writes {@code n} bytes of {@code buffer} from {@code at} to {@code to}; what it does not take is kept in
+     * {@code to.pending}. Returns whether everything was written.
      */
-    private boolean write(Side to, ByteBuffer buffer, int n) {
+    private boolean write(Side to, ByteBuffer buffer, int at, int n) {
         int written;
         try {
-            written = to.socket.send(buffer, 0, n);
+            written = to.socket.send(buffer, at, at + n);
         } catch (IOException | NotYetConnectedException e) {
-            failed(to.client, e);
+            if (closed) {
+                to.closeSocket(false); // a held write after the session ended: nothing more to fail
+            } else {
+                failed(to.client, e);
+            }
             return false;
         }
         if (written == n) {
             return true;
         }
         ByteBuf rest = PooledByteBufAllocator.DEFAULT.directBuffer(n - written);
-        buffer.limit(n).position(written);
+        buffer.limit(at + n).position(at + written);
         rest.writeBytes(buffer);
         buffer.clear();
         to.pending = rest;
         return false;
+    }
+
+    /** The end of the turn: write what was held for {@code side}, then go on as {@link #flush} does. */
+    private void writeHeld(Side side, ByteBuffer buffer, int at, int n) {
+        side.held = false;
+        if (side.socketClosed || !write(side, buffer, at, n)) {
+            return; // aborted meanwhile, failed, or the rest waits in pending for the output event
+        }
+        written(side);
     }
 
     /** {@code side} can take bytes again: write what waits for it, then read again from its peer. */
@@ -351,6 +366,11 @@ final class DirectSession extends AbstractSession {
         }
         p.release();
         side.pending = null;
+        written(side);
+    }
+
+    /** Everything read for {@code side} is written: close it if the session ended, else resume its source. */
+    private void written(Side side) {
         if (closed) {
             if (side.closeWhenWritten) {
                 side.closeSocket(false);
@@ -449,12 +469,14 @@ final class DirectSession extends AbstractSession {
     }
 
     /** One of the two sockets: its epoll handle, and the bytes waiting to be written to it. */
-    private final class Side implements EpollIoHandle, Runnable {
+    private final class Side implements EpollIoHandle, Runnable, EndOfTurnWrites.Target {
         final boolean client;
         final Socket socket;
         IoRegistration registration;
         /** Bytes read from the other side that this socket has not taken yet; null when none. */
         ByteBuf pending;
+        /** A message read from the other side waits in {@link EndOfTurnWrites} to be written to this socket. */
+        boolean held;
         boolean inputShut;
         /** Reading from this socket waits until the other side's pending bytes are written. */
         boolean readSuspended;
@@ -491,11 +513,23 @@ final class DirectSession extends AbstractSession {
             try {
                 onEvent(this, ((EpollIoEvent) event).ops().value());
             } catch (RuntimeException e) {
-                // Never let it reach Netty's loop, which would log it and sleep a second with every other session
-                LOG.warn("{}: unexpected failure relaying {}; closing it", config.name(), DirectSession.this, e);
-                if (!closed) {
-                    DirectSession.this.close(this.client ? 'C' : 'S', phase());
-                }
+                unexpected(e); // never let it reach Netty's loop, which would log it and sleep a second with every other session
+            }
+        }
+
+        private void unexpected(RuntimeException e) {
+            LOG.warn("{}: unexpected failure relaying {}; closing it", config.name(), DirectSession.this, e);
+            if (!closed) {
+                DirectSession.this.close(this.client ? 'C' : 'S', phase());
+            }
+        }
+
+        @Override
+        public void writeHeld(ByteBuffer buffer, int offset, int length) {
+            try {
+                DirectSession.this.writeHeld(this, buffer, offset, length);
+            } catch (RuntimeException e) {
+                unexpected(e); // the writes held for other sessions come after this one
             }
         }
 
@@ -512,7 +546,7 @@ final class DirectSession extends AbstractSession {
          * timeout (the connect timeout when there is none) for a peer that does not read.
          */
         void closeAfterWrite() {
-            if (pending == null || socketClosed) {
+            if ((pending == null && !held) || socketClosed) {
                 closeSocket(false);
                 return;
             }
