@@ -72,7 +72,6 @@ final class DirectSession extends AbstractSession {
     private static final int EPOLLHUP = 0x10;
     private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EpollIoOps.EPOLLET.value());
 
-
     private final Side client;
     /** The client's address, kept only when the balance or the log needs it. */
     private final InetSocketAddress clientAddress;
