@@ -125,8 +125,13 @@ abstract class AbstractSession implements Session, Runnable {
             return;
         }
         if (clientReady()) {
-            start();
+            startAdmitted();
         }
+    }
+
+    /** An admitted session with its client ready: {@link #start()} it (a relay may do so later in the turn). */
+    void startAdmitted() {
+        start();
     }
 
     @Override
