@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       bounded by one read, whatever the peers do.</li>
  *   <li>At most {@value #READS_PER_TURN} reads per socket per turn of the loop; a stream with more to read comes
  *       back at the end of the turn, so one bulk transfer cannot starve the others.</li>
- *   <li>The client is not read until the backend is connected; what it sent meanwhile waits in its socket.</li>
+ *   <li>The backend connect is made at the end of the turn that accepted the client ({@link #startAdmitted}), and
+ *       the client is not read until the backend is connected; what it sent meanwhile waits in its socket.</li>
  *   <li>A half-close is passed on with {@code shutdown(SHUT_WR)}: the end of a stream is only read once what was read
  *       before it is written. The client's at once; the server's at the end of the loop's turn, after reading the
  *       client's own FIN if it came meanwhile ({@link #passServerFin}).</li>
