@@ -15,7 +15,9 @@
 #   iperf3     one bulk TCP stream, client -> server                                -> Gbit/s
 #   sockperf   ping-pong 64 B, one-way latency (sockperf's default: RTT/2)           -> p50, p99 in us
 # Prints every run, then the median and spread (min..max) per line and the ratio ha4j / HAProxy of medians
-# (throughput: higher is better; latency: lower is better, plus the latency added over direct). After each run it
+# (throughput: higher is better; latency: lower is better, plus the latency added over direct), and in how many
+# repetitions ha4j beat the HAProxy run beside it (a paired count: with REPEATS=11 it says whether a few per cent
+# is a difference or the VM's run-to-run spread, which a ratio of medians cannot). After each run it
 # prints the CPU steal during it (time the hypervisor gave other guests; the summary's steal_% row): on a shared VM
 # a pair of runs with unequal steal is not a comparison of the proxies.
 #
@@ -291,8 +293,10 @@ done
 
 # ---------------------------------------------------------------- summary
 echo
-echo "== summary: median [min..max] over $REPEATS runs; ratio = ha4j / haproxy of medians"
-printf '%-10s %-8s %-32s %-32s %-32s %s\n' test metric direct haproxy ha4j "ratio"
+echo "== summary: median [min..max] over $REPEATS runs; ratio = ha4j / haproxy of medians;"
+echo "   pairs = in how many repetitions ha4j beat the HAProxy run next to it (one 10 s run moves by +-15 % on this"
+echo "   VM; with no real difference, 9 of 11 or more happens by chance 3 % of the time, 5 of 5 also 3 %)"
+printf '%-10s %-8s %-32s %-32s %-32s %-6s %s\n' test metric direct haproxy ha4j "ratio" "pairs"
 summarise() { # reads "TEST METRIC TARGET VALUE" lines
   awk '
     function median(arr, n,   i, j, t, s) {
@@ -316,6 +320,16 @@ summarise() { # reads "TEST METRIC TARGET VALUE" lines
           line = line sprintf(" %-32s", sprintf("%.2f [%.2f..%.2f]", m, lo, hi))
         }
         ratio = ("haproxy" in med && "ha4j" in med && med["haproxy"] > 0 && parts[2] != "steal_%") ? sprintf("%.2f", med["ha4j"] / med["haproxy"]) : "-"
+        pairs = "-"; np = n[key, "haproxy"] < n[key, "ha4j"] ? n[key, "haproxy"] : n[key, "ha4j"]
+        if (np > 0 && parts[2] != "steal_%") { # run i of each target is repetition i: the two ran one after the other
+          better = 0; lower = parts[2] ~ /^p[0-9]+_/
+          for (i = 1; i <= np; i++) {
+            h = v[key, "haproxy", i]; j = v[key, "ha4j", i]
+            if ((lower && j < h) || (!lower && j > h)) better++
+          }
+          pairs = better "/" np
+        }
+        ratio = sprintf("%-6s %s", ratio, pairs)
         added = ""
         if (parts[2] ~ /^p[0-9]+_/ && ("direct" in med)) {
           added = "  added over direct:"
