@@ -14,7 +14,9 @@
 # the whole machine (nstat: every hop, client, proxy and backend), and with
 #   cpu / alloc   an async-profiler profile of the ha4j JVM during the load, summarised by area (collapsed stacks
 #                 kept in $OUT), attached with jcmd JVMTI.agent_load after the warm-up;
-#   strace        `strace -c -f` of each proxy during the load, syscalls per connection or per MiB.
+#   strace        `strace -c -f` of each proxy during the load, syscalls per connection or per MiB;
+#   residence     (keepalive) a 3 s tcpdump of each proxy's two hops, summarised by residence.py: the latency the
+#                 client sees, and how long each request and response stayed in the proxy (p50, p90, p99).
 # async-profiler: mvn dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory=/tmp/ap,
 # then unzip it there (it holds linux-x64/libasyncProfiler.so). Everything it starts is killed on exit.
 set -euo pipefail
@@ -34,6 +36,7 @@ BASE_PORT="${BASE_PORT:-22000}"   # below the ephemeral range (32768+), which wr
 JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints}"
 OUT="${OUT:-$(mktemp -d /tmp/ha4j-profile.XXXXXX)}"
+RESPONSE_BYTES=1273   # nginx's answer to GET /1k: 249 bytes of header and the 1 KiB body
 mkdir -p "$OUT"
 
 HTTP=$((BASE_PORT + 80)); IPERF=$((BASE_PORT + 201))
@@ -209,6 +212,14 @@ for l in $LOADS; do
             $1 ~ /^[0-9.]+$/ && NF >= 5 { calls = $4; name = $NF; if (name != "total") { c[name] = calls; tot += calls } }
             END { printf "  strace %s: %d %ss under strace, %.1f syscalls per %s:", p, n, u, tot / n, u
                   for (k in c) if (c[k] / n >= 0.05) printf " %s %.2f", k, c[k] / n; print "" }' "$f" ;;
+        residence)
+          f="$OUT/$l-$p.pcap"
+          tcpdump -i lo -nn -s 100 -B 262144 -w "$f" "tcp port $(port "$p" $HTTP) or tcp port $HTTP" 2>/dev/null & tp=$!
+          sleep 2
+          n=$(load "$l" "$p" 3)   # 3 s: the capture holds about 10 segments per request
+          sleep 0.5; kill "$tp"; wait "$tp" 2>/dev/null || true
+          echo "  residence $p: $n $(unit "$l")s in 3 s under tcpdump ($f):"
+          tcpdump -nn -tt -r "$f" 2>/dev/null | python3 "$HERE/residence.py" "$(port "$p" $HTTP)" "$HTTP" "$RESPONSE_BYTES" | sed 's/^/  /' ;;
       esac
     done
   done
