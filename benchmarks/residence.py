@@ -40,7 +40,12 @@ def requests(events, req_dir):
             if got >= rlen:
                 out.append((cur, t, segs)); cur = None
     return out
-lat = []; split = 0; total = 0; res_req = []; res_resp = []
+lat = []
+split = 0
+total = 0
+res_req = []
+res_resp = []
+slow = []  # (residence, when the response came in, its segments to the client)
 syn_c.sort(); syn_b.sort()
 for (tc, cp), (tb, bp) in zip(syn_c, syn_b):
     cr = requests(ev[('c', cp)], 'in')   # client side: request comes in, response goes out
@@ -49,8 +54,18 @@ for (tc, cp), (tb, bp) in zip(syn_c, syn_b):
         lat.append(t1 - t0); total += 1; split += segs > 1
         if i < len(br):
             b0, b1, _ = br[i]
-            if b0 >= t0 and b1 <= t1: res_req.append(b0 - t0); res_resp.append(t1 - b1)
+            if b0 >= t0 and b1 <= t1:
+                res_req.append(b0 - t0)
+                res_resp.append(t1 - b1)
+                slow.append((t1 - b1, b1, segs))
 def q(v, p): v = sorted(v); return v[min(len(v) - 1, int(p * len(v)))] * 1e6
 print(f"requests {total}, responses in >1 segment to the client {100.0 * split / max(total, 1):.1f}%, matched {len(res_req)}")
 for name, v in (("client latency", lat), ("proxy residence, request", res_req), ("proxy residence, response", res_resp)):
     if v: print(f"  {name:28s} p50 {q(v, .5):8.0f} us  p90 {q(v, .9):8.0f}  p99 {q(v, .99):8.0f}  mean {st.mean(v) * 1e6:8.0f}")
+# Are the slowest responses spread out or bunched (the proxy not running for a while holds everything it has)?
+slow.sort(reverse=True)
+top = slow[:max(1, len(slow) // 100)]
+if top:
+    windows = collections.Counter(int(b * 500) for _, b, _ in top)  # 2 ms windows
+    print(f"  slowest 1 % of responses: {len(top)}, in {len(windows)} separate 2 ms windows (at most {max(windows.values())}"
+          f" in one); {sum(1 for _, _, n in top if n > 1)} of them sent in two segments")
