@@ -118,8 +118,9 @@ final class DirectSession extends AbstractSession {
     /**
      * Connects to the backend at the end of the loop's turn, once every ready socket was handled, as HAProxy's
      * stream tasks connect after its I/O: a burst of accepted clients is taken whole before the first connect wakes
-     * the backend. Per {@code Connection: close} connection the machine switched context 1.65 times with the connect
-     * made at accept and 1.40 times with it made here ({@code benchmarks/RESULTS.md}, issue 12).
+     * the backend. Per {@code Connection: close} connection the machine switched context 1.56, 1.62 and 1.88 times
+     * with the connect made at accept, and 1.40, 1.73 and 1.47 times with it made here, in alternating runs
+     * ({@code benchmarks/RESULTS.md}, issue 12).
      */
     @Override
     void startAdmitted() {
