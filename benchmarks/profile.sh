@@ -10,13 +10,16 @@
 # For each load (close = wrk 'Connection: close' 1 KiB, $CONNS connections; keepalive = wrk keep-alive 1 KiB,
 # $KEEPALIVE_CONNS connections; bulk = one iperf3 stream) and each proxy it prints the proxy's CPU time
 # (utime+stime from /proc) per connection, request or MiB, the whole machine's busy time per unit, context switches
-# per unit (the proxy's threads woken from a wait or preempted, and the machine's), TCP segments sent per unit on
-# the whole machine (nstat: every hop, client, proxy and backend), and with
+# per unit (the proxy's event-loop threads woken from a wait or preempted, and the machine's), TCP segments sent
+# per unit on the whole machine (nstat: every hop, client, proxy and backend), and with
 #   cpu / alloc   an async-profiler profile of the ha4j JVM during the load, summarised by area (collapsed stacks
 #                 kept in $OUT), attached with jcmd JVMTI.agent_load after the warm-up;
 #   strace        `strace -c -f` of each proxy during the load, syscalls per connection or per MiB;
 #   residence     (keepalive) a 3 s tcpdump of each proxy's two hops, summarised by residence.py: the latency the
-#                 client sees, and how long each request and response stayed in the proxy (p50, p90, p99).
+#                 client sees, and how long each request and response stayed in the proxy (p50, p90, p99);
+#   sched         2 s of `perf sched record` during the load, summarised by schedwait.py: per thread of the proxy,
+#                 wrk and nginx, how long it was runnable but waiting for a CPU, and how many waits were long
+#                 (perf: Debian package linux-perf).
 # async-profiler: mvn dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory=/tmp/ap,
 # then unzip it there (it holds linux-x64/libasyncProfiler.so). Everything it starts is killed on exit.
 set -euo pipefail
@@ -110,8 +113,15 @@ cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
 TICK=$(getconf CLK_TCK)
 # busy ticks of the whole machine (load generator, backends, proxy, softirq): what the proxy makes the others spend
 machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-# context switches: the proxy's threads (voluntary = it slept in epoll_wait and was woken) and the whole machine's
-proxy_switches() { cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v, n}'; }
+# context switches: the proxy's event-loop threads (voluntary = it slept in epoll_wait and was woken) and the whole
+# machine's. ha4j's loops are its bench-io threads; the JVM's other threads (GC, JIT, the periodic task) wake on
+# their own schedule and would blur the loop's count. Every HAProxy thread is a loop.
+proxy_switches() {
+  local t loops=()
+  for t in /proc/"$1"/task/*; do [[ "$(cat "$t/comm" 2>/dev/null)" == bench-io* ]] && loops+=("$t/status"); done
+  [[ ${#loops[@]} -gt 0 ]] || loops=(/proc/"$1"/task/*/status)
+  cat "${loops[@]}" | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v, n}'
+}
 machine_switches() { awk '/^ctxt/ {print $2}' /proc/stat; }
 # TCP segments sent on the whole machine (all hops: client, proxy, backend), and how many of them carried no data
 tcp_segments() { nstat -az TcpOutSegs TcpExtTCPPureAcks TcpExtDelayedACKs | awk '$1 == "TcpOutSegs" {o = $2} $1 == "TcpExtTCPPureAcks" {a = $2} $1 == "TcpExtDelayedACKs" {d = $2} END {print o, a, d}'; }
@@ -183,7 +193,7 @@ for l in $LOADS; do
     awk -v n="$n" -v us=$((u1 - u0)) -v sy=$((s1 - s0)) -v all=$((m1 - m0)) -v hz="$TICK" -v p="$p" -v l="$l" -v u="$(unit "$l")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
       'BEGIN { t = us + sy; printf "%-6s %-8s %10s %-10s in %ds: proxy CPU %.2f s = %.1f us per %s (user %.1f + kernel %.1f); whole machine %.1f us per %s (loadavg %s)\n", l, p, n, u "s", '"$DURATION"', t/hz, t/hz*1e6/n, u, us/hz*1e6/n, sy/hz*1e6/n, all/hz*1e6/n, u, la }'
     awk -v n="$n" -v v=$((v1 - v0)) -v i=$((i1 - i0)) -v c=$((c1 - c0)) -v u="$(unit "$l")" \
-      'BEGIN { printf "  context switches per %s: proxy %.2f woken + %.2f preempted; whole machine %.2f\n", u, v/n, i/n, c/n }'
+      'BEGIN { printf "  context switches per %s: proxy event loops %.2f woken + %.2f preempted; whole machine %.2f\n", u, v/n, i/n, c/n }'
     awk -v n="$n" -v o=$((o1 - o0)) -v a=$((a1 - a0)) -v d=$((d1 - d0)) -v u="$(unit "$l")" \
       'BEGIN { printf "  TCP segments sent per %s (whole machine): %.2f, of which pure ACKs %.2f; delayed ACKs %.3f\n", u, o/n, a/n, d/n }'
     for prof in $PROFILES; do
@@ -220,6 +230,15 @@ for l in $LOADS; do
           sleep 0.5; kill "$tp"; wait "$tp" 2>/dev/null || true
           echo "  residence $p: $n $(unit "$l")s in 3 s under tcpdump ($f):"
           tcpdump -nn -tt -r "$f" 2>/dev/null | python3 "$HERE/residence.py" "$(port "$p" $HTTP)" "$HTTP" "$RESPONSE_BYTES" | sed 's/^/  /' ;;
+        sched)
+          f="$OUT/$l-$p.sched"
+          load "$l" "$p" 4 > /dev/null & lp=$!
+          sleep 1
+          perf sched record -o "$f.data" -- sleep 2 > /dev/null 2>&1
+          wait "$lp"
+          perf sched timehist -w -i "$f.data" > "$f" 2>/dev/null
+          echo "  sched $p: 2 s of perf sched during the load ($f); per thread, how long it was runnable but waiting for a CPU:"
+          python3 "$HERE/schedwait.py" "$f" "${PID_OF[$p]}" | sed 's/^/  /' ;;
       esac
     done
   done
