@@ -6,7 +6,8 @@ Usage: schedwait.py TIMEHIST_FILE PROXY_PID
 timehist prints a line per switch-out (time, cpu, task [tid/pid], time off the CPU, sch delay = runnable until it
 ran, run time; all in ms) and, with -w, a line per wake-up ("awakened: task"). The table has a row per thread of
 the proxy that ran at least 5 ms, then wrk, nginx and iperf3 by name, and everything else as "other". For the
-proxy's waits over 0.5 ms it then says which tasks held that CPU during the wait, and who had woken the proxy.
+proxy's waits over 0.5 ms it then says who had woken the proxy, which tasks held its CPU during the wait, and
+what the other CPUs ran meanwhile: idle time there means the proxy waited although a CPU was free.
 """
 import collections
 import re
@@ -72,15 +73,23 @@ for key, r in sorted(rows.items(), key=lambda kv: (not kv[0].startswith("proxy")
 by_cpu = collections.defaultdict(list)
 for end, cpu, task, _delay, run in switches:
     by_cpu[cpu].append((end - run / 1000, end, task))
-held = collections.Counter()
+held = collections.Counter()  # the CPU the proxy waited for
+elsewhere = collections.Counter()  # the other CPUs in the same time: idle there means the wait was not for lack of CPU
 wakers = collections.Counter()
 for cpu, w0, w1, waker in long_waits:
     wakers[waker] += 1
-    for s, e, task in by_cpu[cpu]:
-        overlap = min(e, w1) - max(s, w0)
-        if overlap > 0:
-            name, pid = parse(task)
-            held["proxy" if pid == proxy_pid else name.split("[")[0]] += overlap * 1000
-print(f"proxy waits over 0.5 ms: {len(long_waits)}; woken by: "
-      + ", ".join(f"{k} {v}" for k, v in wakers.most_common(4))
-      + "; the CPU meanwhile ran (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in held.most_common(5)))
+    for other, tasks in by_cpu.items():
+        for s, e, task in tasks:
+            overlap = min(e, w1) - max(s, w0)
+            if overlap > 0:
+                name, pid = parse(task)
+                counter = held if other == cpu else elsewhere
+                counter["proxy" if pid == proxy_pid else name.split("[")[0]] += overlap * 1000
+
+
+def top(counter):
+    return ", ".join(f"{k} {v:.1f}" for k, v in counter.most_common(4))
+
+
+print(f"proxy waits over 0.5 ms: {len(long_waits)}; woken by: " + ", ".join(f"{k} {v}" for k, v in wakers.most_common(4)))
+print(f"  meanwhile (ms) its CPU ran: {top(held)}; the other CPUs ran: {top(elsewhere)}")
