@@ -264,15 +264,15 @@ class StatsPageBrowserTest {
             assertTrue(chrome.getPageSource().contains("content=\"30\""), "stats refresh 30s");
 
             chrome.findElement(By.cssSelector("tr[id='apiserver/control1'] button[value='drain']")).click();
-            Await.until(Duration.ofSeconds(10), "drain shown", () -> chrome.findElement(By.id("apiserver/control1")).getText().contains("DRAIN"));
+            awaitRow(chrome, "apiserver/control1", "DRAIN", "drain shown");
             assertEquals("DRAIN", backend(get(statsJson).body(), "apiserver", "control1").get("status").asText());
 
             chrome.findElement(By.cssSelector("tr[id='ingress/web1'] button[value='drain']")).click();
-            Await.until(Duration.ofSeconds(10), "the other balancer's drain", () -> chrome.findElement(By.id("ingress/web1")).getText().contains("DRAIN"));
+            awaitRow(chrome, "ingress/web1", "DRAIN", "the other balancer's drain");
             assertEquals("DRAIN", backend(get(statsJson).body(), "ingress", "web1").get("status").asText());
 
             chrome.findElement(By.cssSelector("tr[id='apiserver/control1'] button[value='enable']")).click();
-            Await.until(Duration.ofSeconds(10), "enable shown", () -> chrome.findElement(By.id("apiserver/control1")).getText().contains("UP"));
+            awaitRow(chrome, "apiserver/control1", "UP", "enable shown");
             assertEquals("UP", backend(get(statsJson).body(), "apiserver", "control1").get("status").asText());
 
             WebElement weight = chrome.findElement(By.cssSelector("tr[id='apiserver/control2'] input[name='weight']"));
@@ -281,7 +281,7 @@ class StatsPageBrowserTest {
             chrome.findElement(By.cssSelector("tr[id='apiserver/control2'] button[value='weight']")).click();
             Await.until(Duration.ofSeconds(10), "weight 5 in the JSON",
                     () -> backend(getUnchecked(statsJson), "apiserver", "control2").get("weight").asInt() == 5);
-            Await.until(Duration.ofSeconds(10), "weight shown", () -> chrome.findElement(By.id("apiserver/control2")).getText().contains("/5"));
+            awaitRow(chrome, "apiserver/control2", "/5", "weight shown");
 
             Path shot = Path.of("target", "stats-page.png");
             Files.createDirectories(shot.getParent());
@@ -334,6 +334,17 @@ class StatsPageBrowserTest {
                 c.close();
             }
         }
+    }
+
+    /**
+     * Waits until the row {@code id} of a fully loaded page shows {@code text}. A button's POST answers 303 and
+     * the browser loads the page again, so a read can land on a document still being parsed: a row not there
+     * yet, or one gone stale, counts as "not yet".
+     */
+    private static void awaitRow(ChromeDriver chrome, String id, String text, String description) {
+        Await.untilNoThrow(Duration.ofSeconds(10), description,
+                () -> "complete".equals(chrome.executeScript("return document.readyState"))
+                        && chrome.findElement(By.id(id)).getText().contains(text));
     }
 
     private String getUnchecked(String url) {
