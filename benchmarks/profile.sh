@@ -234,7 +234,10 @@ for l in $LOADS; do
           f="$OUT/$l-$p.sched"
           load "$l" "$p" 4 > /dev/null & lp=$!
           sleep 1
-          perf sched record -o "$f.data" -- sleep 2 > /dev/null 2>&1
+          if ! perf sched record -o "$f.data" -- sleep 2 > /dev/null 2> "$f.log"; then
+            echo "profile.sh: perf sched record failed (Debian package linux-perf, run as root): $(tail -n 2 "$f.log")" >&2
+            exit 1
+          fi
           wait "$lp"
           perf sched timehist -w -i "$f.data" > "$f" 2>/dev/null
           echo "  sched $p: 2 s of perf sched during the load ($f); per thread, how long it was runnable but waiting for a CPU:"
